@@ -1,0 +1,48 @@
+# Two commands: `make example` (set up, then synthesize examples/app.py into cdk.out/) and `make test`.
+SHELL := /bin/bash
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+# The machine's Node is 20, end-of-life for jsii: silence its warning; keep jsii's package cache in the project.
+export JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION := 20
+export JSII_RUNTIME_PACKAGE_CACHE_ROOT := $(CURDIR)/.cache/jsii
+export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
+export CDK_DISABLE_VERSION_CHECK := 1
+
+.PHONY: setup example test lint typecheck unit bench clean
+
+setup: $(STAMP) node_modules/.installed
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $@
+
+node_modules/.installed: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+example: setup
+	rm -rf cdk.out
+	cdk synth --quiet --output cdk.out
+	@echo "Templates written to cdk.out/:" && ls cdk.out/*.template.json
+
+lint: setup
+	ruff check .
+	ruff format --check .
+
+typecheck: setup
+	mypy
+
+unit: setup
+	pytest
+
+test: lint typecheck unit
+
+bench: setup
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf $(VENV) node_modules cdk.out .cache .pytest_cache .mypy_cache .ruff_cache

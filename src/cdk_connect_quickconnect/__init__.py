@@ -1,0 +1,30 @@
+"""Typed AWS CDK constructs for Amazon Connect quick connects and call transfer."""
+
+from ._validation import ConnectValidationError
+from .flow_language import FlowDocument, Prompt
+from .flows import AgentTransferFlow, ContactFlow, ContactFlowType, IContactFlow, QueueTransferFlow
+from .instance import ConnectInstance, IConnectInstance
+from .queue import IQueue, Queue
+from .quick_connect import IQuickConnect, QuickConnect, QuickConnectDestination, QuickConnectType
+from .user import IUser, User
+
+__all__ = [
+    "AgentTransferFlow",
+    "ConnectInstance",
+    "ConnectValidationError",
+    "ContactFlow",
+    "ContactFlowType",
+    "FlowDocument",
+    "IConnectInstance",
+    "IContactFlow",
+    "IQueue",
+    "IQuickConnect",
+    "IUser",
+    "Prompt",
+    "Queue",
+    "QueueTransferFlow",
+    "QuickConnect",
+    "QuickConnectDestination",
+    "QuickConnectType",
+    "User",
+]

@@ -1,0 +1,54 @@
+"""Synth-time validation shared by every construct: one error type, one message shape."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, NoReturn
+
+from aws_cdk import Token
+from constructs import IConstruct
+
+_MAX_SHOWN_VALUE = 200
+
+
+class ConnectValidationError(ValueError):
+    """Raised at synth time when a construct is given a property value that cannot work.
+
+    The message names the property, the rule it breaks, the value received and the construct path,
+    e.g. ``'name' must be 1-127 characters, got '' (0 characters) (at Stack/ToMav2)``.
+    """
+
+
+def is_token(value: Any) -> bool:
+    """Return whether ``value`` (or anything inside it) is an unresolved CDK token."""
+    return bool(Token.is_unresolved(value))
+
+
+def describe(value: Any, *, with_length: bool = False) -> str:
+    """Render ``value`` for an error message, shortening long strings (and giving their length if asked)."""
+    if not isinstance(value, str):
+        return repr(value)
+    shown = value if len(value) <= _MAX_SHOWN_VALUE else value[:_MAX_SHOWN_VALUE] + "..."
+    return f"{shown!r} ({len(value)} characters)" if with_length else repr(shown)
+
+
+def fail(scope: IConstruct, prop: str, rule: str, value: Any, *, with_length: bool = False) -> NoReturn:
+    """Raise a :class:`ConnectValidationError` for ``prop`` of ``scope``."""
+    message = f"'{prop}' must {rule}, got {describe(value, with_length=with_length)} (at {scope.node.path})"
+    raise ConnectValidationError(message)
+
+
+def check_length(scope: IConstruct, prop: str, value: str | None, *, minimum: int, maximum: int) -> None:
+    """Fail unless ``value`` is absent, a token, or a string of ``minimum``..``maximum`` characters."""
+    if value is None or is_token(value):
+        return
+    if not minimum <= len(value) <= maximum:
+        fail(scope, prop, f"be {minimum}-{maximum} characters", value, with_length=True)
+
+
+def check_pattern(scope: IConstruct, prop: str, value: str | None, pattern: re.Pattern[str], rule: str) -> None:
+    """Fail unless ``value`` is absent, a token, or fully matches ``pattern``; ``rule`` words the pattern."""
+    if value is None or is_token(value):
+        return
+    if not pattern.fullmatch(value):
+        fail(scope, prop, rule, value)

@@ -1,0 +1,394 @@
+"""Small typed objects for the Amazon Connect flow-language actions this library renders.
+
+A :class:`FlowDocument` is a start action plus actions; :meth:`FlowDocument.problems` checks the graph
+(start exists, every transition names an existing action, nothing unreachable, size limits) and
+:meth:`FlowDocument.render` produces the JSON that ``AWS::Connect::ContactFlow.Content`` takes.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+#: The only flow-language version Connect accepts.
+FLOW_LANGUAGE_VERSION = "2019-10-30"
+#: Connect's limit on actions in one flow.
+MAX_ACTIONS = 250
+#: Connect's limit on the characters of a flow's content.
+MAX_CONTENT_LENGTH = 256_000
+#: Connect's limit on an action identifier's length.
+MAX_IDENTIFIER_LENGTH = 50
+
+_FORBIDDEN_IDENTIFIER_CHARACTERS = re.compile(r"[%:()\\/=$,;\[\]{}]")
+_RESERVED_IDENTIFIERS = frozenset(
+    {
+        "__proto__",
+        "constructor",
+        "__defineGetter__",
+        "__defineSetter__",
+        "toString",
+        "hasOwnProperty",
+        "isPrototypeOf",
+        "propertyIsEnumerable",
+        "toLocaleString",
+        "valueOf",
+    }
+)
+
+
+class Prompt:
+    """What a ``MessageParticipant`` action plays: exactly one of text, SSML or a stored prompt.
+
+    Use the factories: ``Prompt.text("Transferring now...")``, ``Prompt.ssml(...)``, ``Prompt.from_prompt_arn(...)``.
+    """
+
+    def __init__(self, key: str, value: str) -> None:
+        self._key = key
+        self._value = value
+
+    @staticmethod
+    def text(text: str) -> Prompt:
+        """Text spoken by Amazon Polly."""
+        return Prompt("Text", text)
+
+    @staticmethod
+    def ssml(ssml: str) -> Prompt:
+        """SSML spoken by Amazon Polly, e.g. ``<speak>Transferring now.</speak>``."""
+        return Prompt("SSML", ssml)
+
+    @staticmethod
+    def from_prompt_arn(prompt_arn: str) -> Prompt:
+        """An audio prompt stored in the instance, by ARN (or id)."""
+        return Prompt("PromptId", prompt_arn)
+
+    @property
+    def value(self) -> str:
+        """The text, SSML or prompt ARN."""
+        return self._value
+
+    def to_parameters(self) -> dict[str, str]:
+        """The ``Parameters`` of a ``MessageParticipant`` action playing this prompt."""
+        return {self._key: self._value}
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Prompt) and (self._key, self._value) == (other._key, other._value)
+
+    def __hash__(self) -> int:
+        return hash((self._key, self._value))
+
+    def __repr__(self) -> str:
+        return f"Prompt.{self._key.lower()}({self._value!r})"
+
+
+def as_prompt(prompt: str | Prompt) -> Prompt:
+    """A plain string is text to speak; a :class:`Prompt` is used as it is."""
+    return prompt if isinstance(prompt, Prompt) else Prompt.text(prompt)
+
+
+@dataclass(frozen=True)
+class ErrorBranch:
+    """Where to go when an action raises ``error_type`` (e.g. ``NoMatchingError``)."""
+
+    error_type: str
+    next_action: str
+
+    def to_json(self) -> dict[str, str]:
+        """The flow-language form."""
+        return {"NextAction": self.next_action, "ErrorType": self.error_type}
+
+
+@dataclass(frozen=True)
+class ConditionBranch:
+    """Where to go when the action's result satisfies ``operator`` over ``operands``."""
+
+    operator: str
+    operands: tuple[str, ...]
+    next_action: str
+
+    def to_json(self) -> dict[str, Any]:
+        """The flow-language form."""
+        return {
+            "NextAction": self.next_action,
+            "Condition": {"Operator": self.operator, "Operands": list(self.operands)},
+        }
+
+
+@dataclass(frozen=True)
+class Action(ABC):
+    """One flow-language action; subclasses set ``TYPE`` and say their parameters and transitions."""
+
+    TYPE: ClassVar[str]
+
+    identifier: str
+
+    @abstractmethod
+    def parameters(self) -> dict[str, Any]:
+        """The action's ``Parameters``."""
+
+    def next_action(self) -> str | None:
+        """The default transition, or None for a terminal action."""
+        return None
+
+    def errors(self) -> tuple[ErrorBranch, ...]:
+        """Error transitions."""
+        return ()
+
+    def conditions(self) -> tuple[ConditionBranch, ...]:
+        """Conditional transitions."""
+        return ()
+
+    def targets(self) -> Iterator[str]:
+        """Every action identifier this action can transition to."""
+        if (default := self.next_action()) is not None:
+            yield default
+        yield from (branch.next_action for branch in self.conditions())
+        yield from (branch.next_action for branch in self.errors())
+
+    def transitions(self) -> dict[str, Any]:
+        """The action's ``Transitions``."""
+        rendered: dict[str, Any] = {}
+        if (default := self.next_action()) is not None:
+            rendered["NextAction"] = default
+        if self.errors():
+            rendered["Errors"] = [branch.to_json() for branch in self.errors()]
+        if self.conditions():
+            rendered["Conditions"] = [branch.to_json() for branch in self.conditions()]
+        return rendered
+
+    def to_json(self) -> dict[str, Any]:
+        """The flow-language form."""
+        return {
+            "Identifier": self.identifier,
+            "Type": self.TYPE,
+            "Parameters": self.parameters(),
+            "Transitions": self.transitions(),
+        }
+
+
+@dataclass(frozen=True)
+class MessageParticipant(Action):
+    """Play a prompt to the participant, then continue (the console's *Play prompt* block)."""
+
+    TYPE: ClassVar[str] = "MessageParticipant"
+
+    prompt: Prompt
+    then: str
+    on_error: str | None = None
+
+    def parameters(self) -> dict[str, Any]:
+        """One of ``Text``, ``SSML`` or ``PromptId``."""
+        return self.prompt.to_parameters()
+
+    def next_action(self) -> str:
+        """Continue with ``then``."""
+        return self.then
+
+    def errors(self) -> tuple[ErrorBranch, ...]:
+        """``NoMatchingError`` goes to ``on_error`` when given."""
+        return (ErrorBranch("NoMatchingError", self.on_error),) if self.on_error else ()
+
+
+@dataclass(frozen=True)
+class UpdateContactTargetQueue(Action):
+    """Set the working queue (the console's *Set working queue* block), to a queue or to an agent."""
+
+    TYPE: ClassVar[str] = "UpdateContactTargetQueue"
+
+    then: str
+    on_error: str
+    agent_id: str | None = None
+    queue_id: str | None = None
+
+    def __post_init__(self) -> None:
+        if (self.agent_id is None) == (self.queue_id is None):
+            raise ValueError("UpdateContactTargetQueue takes exactly one of 'agent_id' or 'queue_id'")
+
+    def parameters(self) -> dict[str, Any]:
+        """``AgentId`` or ``QueueId`` (an id, an ARN or a JSONPath such as ``$.Agent.ARN``)."""
+        return {"AgentId": self.agent_id} if self.agent_id is not None else {"QueueId": self.queue_id}
+
+    def next_action(self) -> str:
+        """Continue with ``then``."""
+        return self.then
+
+    def errors(self) -> tuple[ErrorBranch, ...]:
+        """``NoMatchingError`` goes to ``on_error``."""
+        return (ErrorBranch("NoMatchingError", self.on_error),)
+
+
+@dataclass(frozen=True)
+class TransferContactToQueue(Action):
+    """Transfer the contact to the working queue (the console's *Transfer to queue* block)."""
+
+    TYPE: ClassVar[str] = "TransferContactToQueue"
+
+    then: str
+    on_at_capacity: str
+    on_error: str
+
+    def parameters(self) -> dict[str, Any]:
+        """No parameters: the working queue set before is used."""
+        return {}
+
+    def next_action(self) -> str:
+        """Where the flow goes after the transfer was placed."""
+        return self.then
+
+    def errors(self) -> tuple[ErrorBranch, ...]:
+        """``QueueAtCapacity`` and ``NoMatchingError``."""
+        return (
+            ErrorBranch("QueueAtCapacity", self.on_at_capacity),
+            ErrorBranch("NoMatchingError", self.on_error),
+        )
+
+
+@dataclass(frozen=True)
+class CheckHoursOfOperation(Action):
+    """Branch on whether the working queue is within its hours of operation."""
+
+    TYPE: ClassVar[str] = "CheckHoursOfOperation"
+
+    when_open: str
+    when_closed: str
+    on_error: str
+
+    def parameters(self) -> dict[str, Any]:
+        """No parameters: the working queue's hours are checked."""
+        return {}
+
+    def next_action(self) -> str:
+        """Connect requires a default transition; it is the error branch."""
+        return self.on_error
+
+    def conditions(self) -> tuple[ConditionBranch, ...]:
+        """``Equals True`` when open, ``Equals False`` when closed."""
+        return (
+            ConditionBranch("Equals", ("True",), self.when_open),
+            ConditionBranch("Equals", ("False",), self.when_closed),
+        )
+
+    def errors(self) -> tuple[ErrorBranch, ...]:
+        """``NoMatchingError`` goes to ``on_error``."""
+        return (ErrorBranch("NoMatchingError", self.on_error),)
+
+
+@dataclass(frozen=True)
+class CheckAgentsStaffed(Action):
+    """Branch on whether the working queue has agents staffed (``CheckMetricData`` ``NumberOfAgentsStaffed``)."""
+
+    TYPE: ClassVar[str] = "CheckMetricData"
+
+    when_staffed: str
+    when_unstaffed: str
+    on_error: str
+
+    def parameters(self) -> dict[str, Any]:
+        """The metric checked."""
+        return {"MetricType": "NumberOfAgentsStaffed"}
+
+    def next_action(self) -> str:
+        """Connect requires a default transition; it is the error branch."""
+        return self.on_error
+
+    def conditions(self) -> tuple[ConditionBranch, ...]:
+        """More than zero agents staffed."""
+        return (ConditionBranch("NumberGreaterThan", ("0",), self.when_staffed),)
+
+    def errors(self) -> tuple[ErrorBranch, ...]:
+        """No staffed agent (``NoMatchingCondition``) or an error (``NoMatchingError``)."""
+        return (
+            ErrorBranch("NoMatchingCondition", self.when_unstaffed),
+            ErrorBranch("NoMatchingError", self.on_error),
+        )
+
+
+@dataclass(frozen=True)
+class DisconnectParticipant(Action):
+    """End the flow (the console's *Disconnect / hang up* block)."""
+
+    TYPE: ClassVar[str] = "DisconnectParticipant"
+
+    def parameters(self) -> dict[str, Any]:
+        """No parameters."""
+        return {}
+
+
+@dataclass(frozen=True)
+class FlowDocument:
+    """A flow: the first action to run and every action, in order."""
+
+    start_action: str
+    actions: Sequence[Action] = field(default_factory=tuple)
+
+    def by_identifier(self) -> Mapping[str, Action]:
+        """The actions keyed by identifier."""
+        return {action.identifier: action for action in self.actions}
+
+    def problems(self) -> list[str]:
+        """Every reason Connect would reject this flow's graph, empty when it is valid."""
+        found = [*self._identifier_problems(), *self._transition_problems(), *self._size_problems()]
+        if not found:
+            found.extend(self._unreachable_problems())
+        return found
+
+    def to_json(self) -> dict[str, Any]:
+        """The flow-language document."""
+        return {
+            "Version": FLOW_LANGUAGE_VERSION,
+            "StartAction": self.start_action,
+            "Actions": [action.to_json() for action in self.actions],
+        }
+
+    def render(self) -> str:
+        """The compact JSON for ``AWS::Connect::ContactFlow.Content``; raises ``ValueError`` when invalid."""
+        problems = self.problems()
+        content = json.dumps(self.to_json(), separators=(",", ":"), ensure_ascii=False)
+        if len(content) > MAX_CONTENT_LENGTH:
+            problems.append(f"content is {len(content)} characters, more than {MAX_CONTENT_LENGTH}")
+        if problems:
+            raise ValueError("; ".join(problems))
+        return content
+
+    def _identifier_problems(self) -> Iterator[str]:
+        seen: set[str] = set()
+        for action in self.actions:
+            identifier = action.identifier
+            if identifier in seen:
+                yield f"action identifier {identifier!r} is used more than once"
+            seen.add(identifier)
+            if not 1 <= len(identifier) <= MAX_IDENTIFIER_LENGTH:
+                yield f"action identifier {identifier!r} must be 1-{MAX_IDENTIFIER_LENGTH} characters"
+            if _FORBIDDEN_IDENTIFIER_CHARACTERS.search(identifier) or identifier in _RESERVED_IDENTIFIERS:
+                yield f"action identifier {identifier!r} uses a character or word Connect forbids"
+
+    def _transition_problems(self) -> Iterator[str]:
+        known = self.by_identifier()
+        if self.start_action not in known:
+            yield f"start action {self.start_action!r} is not an action of the flow"
+        for action in self.actions:
+            for target in action.targets():
+                if target not in known:
+                    yield f"action {action.identifier!r} transitions to {target!r}, which does not exist"
+
+    def _size_problems(self) -> Iterator[str]:
+        if not self.actions:
+            yield "a flow needs at least one action"
+        if len(self.actions) > MAX_ACTIONS:
+            yield f"a flow holds at most {MAX_ACTIONS} actions, this one has {len(self.actions)}"
+
+    def _unreachable_problems(self) -> Iterator[str]:
+        known = self.by_identifier()
+        reached: set[str] = set()
+        pending = [self.start_action]
+        while pending:
+            current = pending.pop()
+            if current not in reached:
+                reached.add(current)
+                pending.extend(known[current].targets())
+        for action in self.actions:
+            if action.identifier not in reached:
+                yield f"action {action.identifier!r} cannot be reached from the start action"

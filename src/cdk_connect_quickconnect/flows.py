@@ -1,0 +1,320 @@
+"""Contact flows: the flow-type enum, imported flows, and the two transfer flows a quick connect runs."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from enum import Enum
+from typing import Protocol, runtime_checkable
+
+from aws_cdk import Resource
+from aws_cdk import aws_connect as connect
+from constructs import Construct, Node
+
+from ._arn import resource_id_of
+from ._imported import ImportedConnectResource
+from ._validation import check_length, fail
+from .flow_language import (
+    Action,
+    CheckAgentsStaffed,
+    CheckHoursOfOperation,
+    DisconnectParticipant,
+    FlowDocument,
+    MessageParticipant,
+    Prompt,
+    TransferContactToQueue,
+    UpdateContactTargetQueue,
+    as_prompt,
+)
+from .instance import IConnectInstance
+
+
+class ContactFlowType(str, Enum):
+    """Every flow type ``AWS::Connect::ContactFlow`` accepts."""
+
+    CONTACT_FLOW = "CONTACT_FLOW"
+    CUSTOMER_QUEUE = "CUSTOMER_QUEUE"
+    CUSTOMER_HOLD = "CUSTOMER_HOLD"
+    CUSTOMER_WHISPER = "CUSTOMER_WHISPER"
+    AGENT_HOLD = "AGENT_HOLD"
+    AGENT_WHISPER = "AGENT_WHISPER"
+    OUTBOUND_WHISPER = "OUTBOUND_WHISPER"
+    AGENT_TRANSFER = "AGENT_TRANSFER"
+    QUEUE_TRANSFER = "QUEUE_TRANSFER"
+    CAMPAIGN = "CAMPAIGN"
+
+
+@runtime_checkable
+class IContactFlow(Protocol):
+    """A contact flow, created in this app or imported."""
+
+    @property
+    def node(self) -> Node:
+        """The construct tree node."""
+        ...
+
+    @property
+    def contact_flow_arn(self) -> str:
+        """The flow ARN, ``.../instance/<instanceId>/contact-flow/<flowId>``.
+
+        @attribute
+        """
+        ...
+
+    @property
+    def contact_flow_id(self) -> str:
+        """The flow id (the last segment of the ARN).
+
+        @attribute
+        """
+        ...
+
+    @property
+    def flow_type(self) -> ContactFlowType | None:
+        """The flow type; None when an imported flow's type was not declared (then it is not checked)."""
+        ...
+
+    @property
+    def instance_arn(self) -> str:
+        """The ARN of the instance the flow belongs to."""
+        ...
+
+
+class _ImportedContactFlow(ImportedConnectResource):
+    KIND = "contact flow"
+    ARN_PROPERTY = "contact_flow_arn"
+
+    def __init__(self, scope: Construct, id: str, contact_flow_arn: str, flow_type: ContactFlowType | None) -> None:
+        super().__init__(scope, id, contact_flow_arn)
+        self._flow_type = ContactFlowType(flow_type) if flow_type is not None else None
+
+    @property
+    def contact_flow_arn(self) -> str:
+        return self._arn
+
+    @property
+    def contact_flow_id(self) -> str:
+        return self._resource_id
+
+    @property
+    def flow_type(self) -> ContactFlowType | None:
+        return self._flow_type
+
+
+class ContactFlow:
+    """Factories for a contact flow that exists already (a built-in flow, or one made elsewhere)."""
+
+    @staticmethod
+    def from_contact_flow_arn(
+        scope: Construct, id: str, contact_flow_arn: str, *, flow_type: ContactFlowType | None = None
+    ) -> IContactFlow:
+        """Import a flow by ARN.
+
+        :param contact_flow_arn: ``arn:<partition>:connect:<region>:<account>:instance/<id>/contact-flow/<id>``.
+        :param flow_type: the flow's type, checked against where the flow is used
+            (default: unknown, not checked).
+        """
+        return _ImportedContactFlow(scope, id, contact_flow_arn, flow_type)
+
+
+class _TransferFlowBase(Resource):
+    """A flow this app creates from a :class:`FlowDocument`; the L1 is the child ``Resource``."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        instance: IConnectInstance,
+        name: str,
+        description: str | None,
+        flow_type: ContactFlowType,
+    ) -> None:
+        super().__init__(scope, id)
+        check_length(self, "name", name, minimum=1, maximum=127)
+        check_length(self, "description", description, minimum=1, maximum=500)
+        self._instance_arn = instance.instance_arn
+        self._flow_type = flow_type
+        self.document = self._build_document()
+        try:
+            content = self.document.render()
+        except ValueError as error:
+            fail(self, "content", "be a valid flow graph", str(error))
+        self._resource = connect.CfnContactFlow(
+            self,
+            "Resource",
+            instance_arn=instance.instance_arn,
+            name=name,
+            type=flow_type.value,
+            content=content,
+            description=description,
+        )
+        self._contact_flow_arn = self._resource.attr_contact_flow_arn
+        self._contact_flow_id = resource_id_of(self, "contact_flow_arn", self._contact_flow_arn, "contact flow")
+
+    def _build_document(self) -> FlowDocument:
+        raise NotImplementedError
+
+    @property
+    def contact_flow_arn(self) -> str:
+        """The flow ARN.
+
+        @attribute
+        """
+        return self._contact_flow_arn
+
+    @property
+    def contact_flow_id(self) -> str:
+        """The flow id, cut from the ARN.
+
+        @attribute
+        """
+        return self._contact_flow_id
+
+    @property
+    def flow_type(self) -> ContactFlowType:
+        """The flow type."""
+        return self._flow_type
+
+    @property
+    def instance_arn(self) -> str:
+        """The ARN of the instance the flow belongs to."""
+        return self._instance_arn
+
+
+class AgentTransferFlow(_TransferFlowBase):
+    """A flow of type ``AGENT_TRANSFER`` that behaves like Connect's built-in "Default agent transfer".
+
+    It plays ``prompt`` (to the agent transferring), sets the working queue to the chosen agent, transfers
+    to that queue and disconnects; if the transfer cannot be placed it plays ``failure_prompt`` first.
+
+    :param instance: the instance the flow belongs to.
+    :param name: the flow name, 1-127 characters.
+    :param description: the flow description, 1-500 characters (default: none).
+    :param prompt: what is played before the transfer, text or a :class:`Prompt`
+        (default: "Transferring now...", as the built-in flow).
+    :param failure_prompt: what is played when the transfer fails (default: "Failed to transfer.").
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        instance: IConnectInstance,
+        name: str,
+        description: str | None = None,
+        prompt: str | Prompt = "Transferring now...",
+        failure_prompt: str | Prompt = "Failed to transfer.",
+    ) -> None:
+        self._prompt = as_prompt(prompt)
+        self._failure_prompt = as_prompt(failure_prompt)
+        super().__init__(
+            scope,
+            id,
+            instance=instance,
+            name=name,
+            description=description,
+            flow_type=ContactFlowType.AGENT_TRANSFER,
+        )
+
+    def _build_document(self) -> FlowDocument:
+        actions: Sequence[Action] = (
+            MessageParticipant("transferring-prompt", self._prompt, then="set-agent-queue"),
+            UpdateContactTargetQueue(
+                "set-agent-queue", then="transfer", on_error="failure-prompt", agent_id="$.Agent.ARN"
+            ),
+            TransferContactToQueue(
+                "transfer", then="failure-prompt", on_at_capacity="failure-prompt", on_error="failure-prompt"
+            ),
+            MessageParticipant("failure-prompt", self._failure_prompt, then="disconnect"),
+            DisconnectParticipant("disconnect"),
+        )
+        return FlowDocument(start_action="transferring-prompt", actions=actions)
+
+
+class QueueTransferFlow(_TransferFlowBase):
+    """A flow of type ``QUEUE_TRANSFER`` that behaves like Connect's built-in "Default queue transfer".
+
+    It checks the queue's hours of operation and that agents are staffed (each check can be switched
+    off), plays ``prompt``, transfers to the queue and disconnects; when the queue is closed, unstaffed or
+    the transfer fails, it plays the matching goodbye prompt and disconnects.
+
+    :param instance: the instance the flow belongs to.
+    :param name: the flow name, 1-127 characters.
+    :param description: the flow description, 1-500 characters (default: none).
+    :param prompt: played before the transfer (default: "Now transferring.").
+    :param check_hours_of_operation: whether to check the queue's hours first (default: True).
+    :param check_staffing: whether to check that agents are staffed first (default: True).
+    :param closed_prompt: played out of hours (default: "The queue is closed right now. Goodbye.").
+    :param unstaffed_prompt: played with no staffed agent
+        (default: "No agents are available right now. Goodbye.").
+    :param failure_prompt: played when the transfer fails (default: "Failed to transfer. Goodbye.").
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        instance: IConnectInstance,
+        name: str,
+        description: str | None = None,
+        prompt: str | Prompt = "Now transferring.",
+        check_hours_of_operation: bool = True,
+        check_staffing: bool = True,
+        closed_prompt: str | Prompt = "The queue is closed right now. Goodbye.",
+        unstaffed_prompt: str | Prompt = "No agents are available right now. Goodbye.",
+        failure_prompt: str | Prompt = "Failed to transfer. Goodbye.",
+    ) -> None:
+        self._prompt = as_prompt(prompt)
+        self._check_hours = check_hours_of_operation
+        self._check_staffing = check_staffing
+        self._closed_prompt = as_prompt(closed_prompt)
+        self._unstaffed_prompt = as_prompt(unstaffed_prompt)
+        self._failure_prompt = as_prompt(failure_prompt)
+        super().__init__(
+            scope,
+            id,
+            instance=instance,
+            name=name,
+            description=description,
+            flow_type=ContactFlowType.QUEUE_TRANSFER,
+        )
+
+    def _build_document(self) -> FlowDocument:
+        checks: list[Action] = []
+        goodbyes: list[Action] = []
+        first_after_checks = "transferring-prompt"
+        if self._check_staffing:
+            checks.append(
+                CheckAgentsStaffed(
+                    "check-staffing",
+                    when_staffed=first_after_checks,
+                    when_unstaffed="unstaffed-prompt",
+                    on_error="failure-prompt",
+                )
+            )
+            goodbyes.append(MessageParticipant("unstaffed-prompt", self._unstaffed_prompt, then="disconnect"))
+        if self._check_hours:
+            next_check = checks[0].identifier if checks else first_after_checks
+            checks.insert(
+                0,
+                CheckHoursOfOperation(
+                    "check-hours",
+                    when_open=next_check,
+                    when_closed="closed-prompt",
+                    on_error="failure-prompt",
+                ),
+            )
+            goodbyes.insert(0, MessageParticipant("closed-prompt", self._closed_prompt, then="disconnect"))
+        actions: list[Action] = [
+            *checks,
+            MessageParticipant(first_after_checks, self._prompt, then="transfer"),
+            TransferContactToQueue(
+                "transfer", then="failure-prompt", on_at_capacity="failure-prompt", on_error="failure-prompt"
+            ),
+            *goodbyes,
+            MessageParticipant("failure-prompt", self._failure_prompt, then="disconnect"),
+            DisconnectParticipant("disconnect"),
+        ]
+        return FlowDocument(start_action=actions[0].identifier, actions=actions)

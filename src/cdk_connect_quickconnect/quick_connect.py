@@ -1,0 +1,264 @@
+"""Quick connects: the transfer destinations an agent picks in the contact control panel."""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+from typing import Protocol, runtime_checkable
+
+from aws_cdk import Resource
+from aws_cdk import aws_connect as connect
+from constructs import Construct, Node
+
+from ._arn import resource_id_of, same_instance
+from ._imported import ImportedConnectResource
+from ._validation import check_length, check_pattern, fail
+from .flows import ContactFlowType, IContactFlow
+from .instance import IConnectInstance
+from .queue import IQueue
+from .user import IUser
+
+E164 = re.compile(r"\+[1-9]\d{1,14}")
+
+
+class QuickConnectType(str, Enum):
+    """The kind of destination a quick connect transfers to."""
+
+    PHONE_NUMBER = "PHONE_NUMBER"
+    QUEUE = "QUEUE"
+    USER = "USER"
+
+
+class QuickConnectDestination:
+    """Where a quick connect transfers to; build one with :meth:`user`, :meth:`queue` or :meth:`phone_number`."""
+
+    def __init__(
+        self,
+        quick_connect_type: QuickConnectType,
+        *,
+        phone_number: str | None = None,
+        queue: IQueue | None = None,
+        user: IUser | None = None,
+        flow: IContactFlow | None = None,
+    ) -> None:
+        #: The kind of quick connect this destination makes.
+        self.quick_connect_type = quick_connect_type
+        #: The external number, for a PHONE_NUMBER destination.
+        self.target_phone_number = phone_number
+        #: The queue, for a QUEUE destination.
+        self.target_queue = queue
+        #: The agent, for a USER destination.
+        self.target_user = user
+        #: The transfer flow, for QUEUE and USER destinations.
+        self.flow = flow
+
+    @staticmethod
+    def user(user: IUser, flow: IContactFlow) -> QuickConnectDestination:
+        """Transfer to one agent, running ``flow`` (of type ``AGENT_TRANSFER``)."""
+        return QuickConnectDestination(QuickConnectType.USER, user=user, flow=flow)
+
+    @staticmethod
+    def queue(queue: IQueue, flow: IContactFlow) -> QuickConnectDestination:
+        """Transfer to a queue, running ``flow`` (of type ``QUEUE_TRANSFER``)."""
+        return QuickConnectDestination(QuickConnectType.QUEUE, queue=queue, flow=flow)
+
+    @staticmethod
+    def phone_number(phone_number: str) -> QuickConnectDestination:
+        """Transfer to, or call, an external number in E.164 form (``+18005550100``)."""
+        return QuickConnectDestination(QuickConnectType.PHONE_NUMBER, phone_number=phone_number)
+
+    def validate(self, scope: Construct, instance_arn: str) -> None:
+        """Fail at synth if this destination cannot work for a quick connect of ``instance_arn``."""
+        check_pattern(
+            scope,
+            "destination.phone_number",
+            self.target_phone_number,
+            E164,
+            "be an E.164 number: '+', a country code and at most 15 digits (e.g. '+18005550100')",
+        )
+        if self.flow is not None:
+            self._check_flow_type(scope, self.flow)
+            _check_same_instance(scope, "destination.flow", self.flow.instance_arn, instance_arn)
+        if self.target_queue is not None:
+            _check_same_instance(scope, "destination.queue", self.target_queue.instance_arn, instance_arn)
+        if self.target_user is not None:
+            _check_same_instance(scope, "destination.user", self.target_user.instance_arn, instance_arn)
+
+    def _check_flow_type(self, scope: Construct, flow: IContactFlow) -> None:
+        expected = (
+            ContactFlowType.AGENT_TRANSFER
+            if self.quick_connect_type is QuickConnectType.USER
+            else ContactFlowType.QUEUE_TRANSFER
+        )
+        if flow.flow_type is not None and flow.flow_type is not expected:
+            fail(
+                scope,
+                "destination.flow",
+                f"be a flow of type {expected.value} for a {self.quick_connect_type.value} quick connect",
+                f"{flow.node.path} of type {flow.flow_type.value}",
+            )
+
+    def to_config(self) -> connect.CfnQuickConnect.QuickConnectConfigProperty:
+        """The ``QuickConnectConfig`` with exactly the block that matches the type."""
+        kind = self.quick_connect_type
+        return connect.CfnQuickConnect.QuickConnectConfigProperty(
+            quick_connect_type=kind.value,
+            phone_config=connect.CfnQuickConnect.PhoneNumberQuickConnectConfigProperty(
+                phone_number=self.target_phone_number
+            )
+            if self.target_phone_number is not None
+            else None,
+            queue_config=connect.CfnQuickConnect.QueueQuickConnectConfigProperty(
+                contact_flow_arn=self.flow.contact_flow_arn, queue_arn=self.target_queue.queue_arn
+            )
+            if self.target_queue is not None and self.flow is not None
+            else None,
+            user_config=connect.CfnQuickConnect.UserQuickConnectConfigProperty(
+                contact_flow_arn=self.flow.contact_flow_arn, user_arn=self.target_user.user_arn
+            )
+            if self.target_user is not None and self.flow is not None
+            else None,
+        )
+
+
+def _check_same_instance(scope: Construct, prop: str, resource_instance_arn: str, instance_arn: str) -> None:
+    if not same_instance(resource_instance_arn, instance_arn):
+        fail(scope, prop, f"belong to the quick connect's instance {instance_arn}", resource_instance_arn)
+
+
+@runtime_checkable
+class IQuickConnect(Protocol):
+    """A quick connect, created in this app or imported."""
+
+    @property
+    def node(self) -> Node:
+        """The construct tree node."""
+        ...
+
+    @property
+    def quick_connect_arn(self) -> str:
+        """The ARN, ``.../instance/<instanceId>/transfer-destination/<quickConnectId>``.
+
+        @attribute
+        """
+        ...
+
+    @property
+    def quick_connect_id(self) -> str:
+        """The id, cut from the ARN (CloudFormation returns none).
+
+        @attribute
+        """
+        ...
+
+    @property
+    def quick_connect_type(self) -> QuickConnectType | None:
+        """The destination kind; None for an imported quick connect whose type was not declared."""
+        ...
+
+    @property
+    def instance_arn(self) -> str:
+        """The ARN of the instance the quick connect belongs to."""
+        ...
+
+
+class _ImportedQuickConnect(ImportedConnectResource):
+    KIND = "quick connect"
+    ARN_PROPERTY = "quick_connect_arn"
+
+    def __init__(
+        self, scope: Construct, id: str, quick_connect_arn: str, quick_connect_type: QuickConnectType | None
+    ) -> None:
+        super().__init__(scope, id, quick_connect_arn)
+        self._type = QuickConnectType(quick_connect_type) if quick_connect_type is not None else None
+
+    @property
+    def quick_connect_arn(self) -> str:
+        return self._arn
+
+    @property
+    def quick_connect_id(self) -> str:
+        return self._resource_id
+
+    @property
+    def quick_connect_type(self) -> QuickConnectType | None:
+        return self._type
+
+
+class QuickConnect(Resource):
+    """A quick connect (``AWS::Connect::QuickConnect``) to an agent, a queue or a phone number.
+
+    Agents see it only once it is associated with a queue they work: see ``QueueQuickConnectAssociation``.
+
+    :param instance: the instance the quick connect belongs to.
+    :param name: the name agents see, 1-127 characters.
+    :param destination: where it transfers to, from ``QuickConnectDestination``.
+    :param description: 1-250 characters (default: none).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        instance: IConnectInstance,
+        name: str,
+        destination: QuickConnectDestination,
+        description: str | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        check_length(self, "name", name, minimum=1, maximum=127)
+        check_length(self, "description", description, minimum=1, maximum=250)
+        destination.validate(self, instance.instance_arn)
+        self._instance_arn = instance.instance_arn
+        self._type = destination.quick_connect_type
+        resource = connect.CfnQuickConnect(
+            self,
+            "Resource",
+            instance_arn=instance.instance_arn,
+            name=name,
+            description=description,
+            quick_connect_config=destination.to_config(),
+        )
+        self._arn = resource.attr_quick_connect_arn
+        self._id = resource_id_of(self, "quick_connect_arn", self._arn, "quick connect")
+
+    @staticmethod
+    def from_quick_connect_arn(
+        scope: Construct,
+        id: str,
+        quick_connect_arn: str,
+        *,
+        quick_connect_type: QuickConnectType | None = None,
+    ) -> IQuickConnect:
+        """Import a quick connect by ARN (``.../instance/<instanceId>/transfer-destination/<id>``).
+
+        :param quick_connect_type: its destination kind, if known (default: unknown).
+        """
+        return _ImportedQuickConnect(scope, id, quick_connect_arn, quick_connect_type)
+
+    @property
+    def quick_connect_arn(self) -> str:
+        """The quick connect ARN (``Fn::GetAtt QuickConnectArn``).
+
+        @attribute
+        """
+        return self._arn
+
+    @property
+    def quick_connect_id(self) -> str:
+        """The quick connect id, cut from the ARN.
+
+        @attribute
+        """
+        return self._id
+
+    @property
+    def quick_connect_type(self) -> QuickConnectType:
+        """The destination kind."""
+        return self._type
+
+    @property
+    def instance_arn(self) -> str:
+        """The ARN of the instance the quick connect belongs to."""
+        return self._instance_arn

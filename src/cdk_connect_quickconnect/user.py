@@ -1,0 +1,93 @@
+"""Amazon Connect users (agents): the destination of a USER quick connect."""
+
+from __future__ import annotations
+
+from typing import Protocol, runtime_checkable
+
+from aws_cdk import aws_connect as connect
+from constructs import Construct, Node
+
+from ._arn import resource_id_of
+from ._imported import ImportedConnectResource
+
+
+@runtime_checkable
+class IUser(Protocol):
+    """A Connect user, created in this app or imported."""
+
+    @property
+    def node(self) -> Node:
+        """The construct tree node."""
+        ...
+
+    @property
+    def user_arn(self) -> str:
+        """The user ARN, ``.../instance/<instanceId>/agent/<userId>``.
+
+        @attribute
+        """
+        ...
+
+    @property
+    def user_id(self) -> str:
+        """The user id (the last segment of the ARN).
+
+        @attribute
+        """
+        ...
+
+    @property
+    def instance_arn(self) -> str:
+        """The ARN of the instance the user belongs to."""
+        ...
+
+
+class _ImportedUser(ImportedConnectResource):
+    KIND = "user"
+    ARN_PROPERTY = "user_arn"
+
+    @property
+    def user_arn(self) -> str:
+        return self._arn
+
+    @property
+    def user_id(self) -> str:
+        return self._resource_id
+
+
+class _CfnUserReference:
+    """An ``IUser`` view of a ``CfnUser`` in this app."""
+
+    def __init__(self, cfn_user: connect.CfnUser) -> None:
+        self._cfn_user = cfn_user
+        self._user_id = resource_id_of(cfn_user, "user_arn", cfn_user.attr_user_arn, "user")
+
+    @property
+    def node(self) -> Node:
+        return self._cfn_user.node
+
+    @property
+    def user_arn(self) -> str:
+        return self._cfn_user.attr_user_arn
+
+    @property
+    def user_id(self) -> str:
+        return self._user_id
+
+    @property
+    def instance_arn(self) -> str:
+        return self._cfn_user.instance_arn
+
+
+class User:
+    """Factories for a Connect user."""
+
+    @staticmethod
+    def from_user_arn(scope: Construct, id: str, user_arn: str) -> IUser:
+        """Import a user by ARN (``.../instance/<instanceId>/agent/<userId>``); the instance comes from the ARN."""
+        return _ImportedUser(scope, id, user_arn)
+
+    @staticmethod
+    def from_cfn_user(cfn_user: connect.CfnUser) -> IUser:
+        """Use a ``CfnUser`` of this app wherever an ``IUser`` is taken."""
+        return _CfnUserReference(cfn_user)

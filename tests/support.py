@@ -1,0 +1,67 @@
+"""Shared test helpers: ARNs, synthesis, asset-hash normalisation and cfn-lint."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import aws_cdk as cdk
+from cfnlint.api import lint
+
+ROOT = Path(__file__).resolve().parent.parent
+ACCOUNT = "111122223333"
+REGION = "us-east-1"
+INSTANCE_ID = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"
+INSTANCE_ARN = f"arn:aws:connect:{REGION}:{ACCOUNT}:instance/{INSTANCE_ID}"
+OTHER_INSTANCE_ARN = f"arn:aws:connect:{REGION}:{ACCOUNT}:instance/ffffffff-bbbb-4ccc-8ddd-eeeeeeeeeeee"
+QUEUE_ID = "11111111-2222-4333-8444-555555555555"
+QUEUE_ARN = f"{INSTANCE_ARN}/queue/{QUEUE_ID}"
+USER_ID = "66666666-7777-4888-9999-000000000000"
+USER_ARN = f"{INSTANCE_ARN}/agent/{USER_ID}"
+FLOW_ID = "12345678-aaaa-4bbb-8ccc-123456789012"
+QUICK_CONNECT_ID = "abcdefab-1111-4222-8333-444444444444"
+
+_ASSET_HASH = re.compile(r"[0-9a-f]{64}")
+
+#: cfn-lint findings accepted in every template, with the reason. Errors are never accepted.
+ACCEPTED_CFN_LINT_WARNINGS: dict[str, str] = {}
+
+
+def new_stack(name: str = "Stack") -> cdk.Stack:
+    """A stack in a fresh app, with a concrete environment so ARNs and regions resolve."""
+    app = cdk.App()
+    return cdk.Stack(app, name, env=cdk.Environment(account=ACCOUNT, region=REGION))
+
+
+def template_of(stack: cdk.Stack) -> dict[str, Any]:
+    """The synthesized template of ``stack``."""
+    assembly = cdk.Stage.of(stack).synth()  # type: ignore[union-attr]
+    template: dict[str, Any] = assembly.get_stack_artifact(stack.artifact_id).template
+    return template
+
+
+def normalise(template: dict[str, Any]) -> dict[str, Any]:
+    """The template with asset hashes replaced, so snapshots are stable on any machine."""
+    normalised: dict[str, Any] = json.loads(_ASSET_HASH.sub("<asset-hash>", json.dumps(template)))
+    return normalised
+
+
+def cfn_lint_findings(template: dict[str, Any]) -> list[str]:
+    """cfn-lint's errors and unaccepted warnings for ``template``, as ``'<rule> <message> (<path>)'``."""
+    findings = []
+    for match in lint(json.dumps(template), regions=[REGION]):
+        rule_id = match.rule.id
+        if rule_id.startswith("W") and rule_id in ACCEPTED_CFN_LINT_WARNINGS:
+            continue
+        if rule_id.startswith("I"):
+            continue
+        findings.append(f"{rule_id} {match.message} ({'/'.join(str(p) for p in match.path)})")
+    return findings
+
+
+def example_context() -> dict[str, Any]:
+    """The context in ``cdk.json``, as the CLI would pass it to ``examples/app.py``."""
+    context: dict[str, Any] = json.loads((ROOT / "cdk.json").read_text())["context"]
+    return context
