@@ -1,21 +1,26 @@
-"""The seed walk-through as one CDK app: transfer to an agent, to a queue, and to an external number.
+"""The seed walk-through as a CDK app: transfer to the agent mav2, to BasicQueue, and to an external number.
 
-Synthesize with ``make example``; deploy against a real instance with real ARNs, for example::
+Only the instance is given, by ARN (``instanceArn``) or alias (``instanceAlias``) in CDK context;
+``BasicQueue``, the user ``mav2`` and the built-in transfer flows are looked up by name at deploy time.
+Synthesize with ``make example``; deploy to a real instance with, for example::
 
-    cdk deploy -c instanceArn=arn:aws:connect:eu-west-1:123456789012:instance/<id> \\
-               -c basicQueueArn=arn:aws:connect:eu-west-1:123456789012:instance/<id>/queue/<id> \\
-               -c mav2UserArn=arn:aws:connect:eu-west-1:123456789012:instance/<id>/agent/<id>
+    cdk deploy --all -c instanceArn=arn:aws:connect:eu-west-1:123456789012:instance/<instanceId>
+    cdk deploy --all -c instanceAlias=my-contact-center
 """
 
 from __future__ import annotations
 
 import aws_cdk as cdk
 from constructs import Construct
+from dependency_cycle import OwnedQueueStack
 
 from cdk_connect_quickconnect import (
     AgentTransferFlow,
     ConnectInstance,
+    IConnectInstance,
+    IContactFlow,
     Queue,
+    QueueQuickConnectAssociation,
     QueueTransferFlow,
     QuickConnect,
     QuickConnectDestination,
@@ -23,49 +28,84 @@ from cdk_connect_quickconnect import (
 )
 
 
+def instance_from_context(scope: Construct) -> IConnectInstance:
+    """The instance named in context: ``instanceAlias`` (looked up) wins over ``instanceArn``."""
+    alias = scope.node.try_get_context("instanceAlias")
+    if alias:
+        return ConnectInstance.from_instance_alias(scope, "Instance", alias)
+    return ConnectInstance.from_instance_arn(scope, "Instance", scope.node.try_get_context("instanceArn"))
+
+
 class SeedWalkthroughStack(cdk.Stack):
-    """Quick connects to the agent mav2, to BasicQueue and to a support hotline, with their transfer flows."""
+    """Quick connects to mav2, to BasicQueue and to a hotline, run by the built-in transfer flows.
 
-    def __init__(self, scope: Construct, id: str, **kwargs: object) -> None:
+    All three are offered to agents working BasicQueue, a queue this stack does not own.
+    """
+
+    def __init__(self, scope: Construct, id: str, *, name_suffix: str = "", **kwargs: object) -> None:
         super().__init__(scope, id, **kwargs)  # type: ignore[arg-type]
-        context = self.node.try_get_context
-        instance = ConnectInstance.from_instance_arn(self, "Instance", context("instanceArn"))
-        basic_queue = Queue.from_queue_arn(self, "BasicQueue", context("basicQueueArn"))
-        mav2 = User.from_user_arn(self, "Mav2", context("mav2UserArn"))
+        self.instance = instance_from_context(self)
+        basic_queue = Queue.from_queue_name(self, "BasicQueue", self.instance, "BasicQueue")
+        mav2 = User.from_username(self, "Mav2", self.instance, "mav2")
+        agent_flow, queue_flow = self.transfer_flows()
 
-        agent_flow = AgentTransferFlow(
-            self, "AgentFlow", instance=instance, name="Transfer to agent", prompt="Transferring now..."
-        )
-        queue_flow = QueueTransferFlow(self, "QueueFlow", instance=instance, name="Transfer to queue")
-
-        QuickConnect(
+        to_mav2 = QuickConnect(
             self,
             "ToMav2",
-            instance=instance,
-            name="mav2",
+            instance=self.instance,
+            name=f"mav2{name_suffix}",
             destination=QuickConnectDestination.user(mav2, agent_flow),
         )
-        QuickConnect(
+        to_basic = QuickConnect(
             self,
             "ToBasic",
-            instance=instance,
-            name="BasicQueue",
+            instance=self.instance,
+            name=f"BasicQueue{name_suffix}",
             destination=QuickConnectDestination.queue(basic_queue, queue_flow),
         )
-        QuickConnect(
+        hotline = QuickConnect(
             self,
             "Hotline",
-            instance=instance,
-            name="Support hotline",
+            instance=self.instance,
+            name=f"Support hotline{name_suffix}",
             description="External support line",
             destination=QuickConnectDestination.phone_number("+18005550100"),
         )
+        QueueQuickConnectAssociation(
+            self, "OnBasicQueue", queue=basic_queue, quick_connects=[to_mav2, to_basic, hotline]
+        )
+
+    def transfer_flows(self) -> tuple[IContactFlow, IContactFlow]:
+        """The built-in "Default agent transfer" and "Default queue transfer", looked up by name."""
+        return (
+            AgentTransferFlow.from_default(self, "DefaultAgentTransfer", self.instance),
+            QueueTransferFlow.from_default(self, "DefaultQueueTransfer", self.instance),
+        )
+
+
+class CustomPromptsStack(SeedWalkthroughStack):
+    """The walk-through's variant: the same quick connects, run by new transfer flows with their own prompts."""
+
+    def __init__(self, scope: Construct, id: str, **kwargs: object) -> None:
+        super().__init__(scope, id, name_suffix=" (custom prompts)", **kwargs)
+
+    def transfer_flows(self) -> tuple[IContactFlow, IContactFlow]:
+        """New AGENT_TRANSFER and QUEUE_TRANSFER flows built by this library."""
+        agent_flow = AgentTransferFlow(
+            self, "AgentFlow", instance=self.instance, name="Transfer to agent", prompt="Transferring now..."
+        )
+        queue_flow = QueueTransferFlow(
+            self, "QueueFlow", instance=self.instance, name="Transfer to queue", prompt="Transferring you to the queue."
+        )
+        return agent_flow, queue_flow
 
 
 def create_app(context: dict[str, object] | None = None) -> cdk.App:
     """The example app; ``context`` overrides ``cdk.json`` (the tests pass it)."""
     app = cdk.App(context=context)
     SeedWalkthroughStack(app, "SeedWalkthrough")
+    CustomPromptsStack(app, "CustomPrompts")
+    OwnedQueueStack(app, "OwnedQueue")
     return app
 
 

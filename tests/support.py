@@ -26,7 +26,12 @@ QUICK_CONNECT_ID = "abcdefab-1111-4222-8333-444444444444"
 _ASSET_HASH = re.compile(r"[0-9a-f]{64}")
 
 #: cfn-lint findings accepted in every template, with the reason. Errors are never accepted.
-ACCEPTED_CFN_LINT_WARNINGS: dict[str, str] = {}
+ACCEPTED_CFN_LINT_WARNINGS: dict[str, str] = {
+    "W3005": (
+        "aws-cdk's lambda.Function given an explicit role adds DependsOn on that role beside its GetAtt; "
+        "redundant, harmless, and not ours to change"
+    ),
+}
 
 
 def new_stack(name: str = "Stack") -> cdk.Stack:

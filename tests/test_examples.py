@@ -19,6 +19,8 @@ from tests.support import ROOT, cfn_lint_findings, example_context, normalise
 
 
 def _load_example_app() -> ModuleType:
+    if str(ROOT / "examples") not in sys.path:
+        sys.path.insert(0, str(ROOT / "examples"))  # as `python3 examples/app.py` has it
     spec = importlib.util.spec_from_file_location("example_app", ROOT / "examples" / "app.py")
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
@@ -49,23 +51,133 @@ def test_every_example_stack_passes_cfn_lint(example_templates: dict[str, dict[s
         assert cfn_lint_findings(template) == [], name
 
 
-def test_seed_walkthrough_has_three_quick_connect_kinds_and_two_transfer_flows(
+def _quick_connect_types(template: dict[str, Any]) -> list[str]:
+    quick_connects = _resources_of_type(template, "AWS::Connect::QuickConnect")
+    return sorted(q["Properties"]["QuickConnectConfig"]["QuickConnectType"] for q in quick_connects)
+
+
+def _lookups(template: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    return {
+        logical_id: resource["Properties"]
+        for logical_id, resource in template["Resources"].items()
+        if resource["Type"] == "Custom::ConnectLookup"
+    }
+
+
+def _dependencies(resource: dict[str, Any]) -> set[str]:
+    found: set[str] = set()
+
+    def walk(node: Any) -> None:
+        if isinstance(node, dict):
+            if "Ref" in node:
+                found.add(node["Ref"])
+            if "Fn::GetAtt" in node:
+                found.add(node["Fn::GetAtt"][0])
+            for value in node.values():
+                walk(value)
+        elif isinstance(node, list):
+            for value in node:
+                walk(value)
+
+    walk(resource.get("Properties", {}))
+    depends_on = resource.get("DependsOn", [])
+    found.update([depends_on] if isinstance(depends_on, str) else depends_on)
+    return found
+
+
+def _has_cycle(template: dict[str, Any]) -> bool:
+    resources = template["Resources"]
+    graph = {name: _dependencies(resource) & resources.keys() for name, resource in resources.items()}
+    visiting: set[str] = set()
+    done: set[str] = set()
+
+    def visit(name: str) -> bool:
+        if name in done:
+            return False
+        if name in visiting:
+            return True
+        visiting.add(name)
+        cyclic = any(visit(dependency) for dependency in graph[name])
+        visiting.discard(name)
+        done.add(name)
+        return cyclic
+
+    return any(visit(name) for name in graph)
+
+
+def test_seed_walkthrough_looks_up_everything_but_the_instance(
     example_templates: dict[str, dict[str, Any]],
 ) -> None:
     template = example_templates["SeedWalkthrough"]
-    quick_connects = _resources_of_type(template, "AWS::Connect::QuickConnect")
+    instance_arn = example_context()["instanceArn"]
+
+    assert _quick_connect_types(template) == ["PHONE_NUMBER", "QUEUE", "USER"]
+    assert _resources_of_type(template, "AWS::Connect::ContactFlow") == []
+    lookups = sorted(
+        (p["Kind"], p["Name"], p.get("ContactFlowType"), p["InstanceArn"]) for p in _lookups(template).values()
+    )
+    assert lookups == [
+        ("contact-flow", "Default agent transfer", "AGENT_TRANSFER", instance_arn),
+        ("contact-flow", "Default queue transfer", "QUEUE_TRANSFER", instance_arn),
+        ("queue", "BasicQueue", None, instance_arn),
+        ("user", "mav2", None, instance_arn),
+    ]
+
+
+def test_seed_walkthrough_offers_all_three_quick_connects_on_basic_queue(
+    example_templates: dict[str, dict[str, Any]],
+) -> None:
+    template = example_templates["SeedWalkthrough"]
+    (association,) = _resources_of_type(template, "Custom::ConnectQueueQuickConnects")
+    queue_lookup = next(name for name, p in _lookups(template).items() if p["Kind"] == "queue")
+    quick_connects = [name for name, r in template["Resources"].items() if r["Type"] == "AWS::Connect::QuickConnect"]
+
+    assert association["Properties"]["QueueArn"] == {"Fn::GetAtt": [queue_lookup, "Arn"]}
+    assert association["Properties"]["QuickConnectArns"] == [
+        {"Fn::GetAtt": [name, "QuickConnectArn"]} for name in quick_connects
+    ]
+
+
+def test_custom_prompts_stack_builds_both_transfer_flows(example_templates: dict[str, dict[str, Any]]) -> None:
+    template = example_templates["CustomPrompts"]
     flows = _resources_of_type(template, "AWS::Connect::ContactFlow")
 
-    assert sorted(q["Properties"]["QuickConnectConfig"]["QuickConnectType"] for q in quick_connects) == [
-        "PHONE_NUMBER",
-        "QUEUE",
-        "USER",
-    ]
+    assert _quick_connect_types(template) == ["PHONE_NUMBER", "QUEUE", "USER"]
     assert sorted(f["Properties"]["Type"] for f in flows) == ["AGENT_TRANSFER", "QUEUE_TRANSFER"]
     for flow in flows:
         content = json.loads(flow["Properties"]["Content"])
         identifiers = {action["Identifier"] for action in content["Actions"]}
         assert content["StartAction"] in identifiers
+
+
+def test_owned_queue_stack_has_no_dependency_cycle(example_templates: dict[str, dict[str, Any]]) -> None:
+    template = example_templates["OwnedQueue"]
+    types = {r["Type"] for r in template["Resources"].values()}
+
+    assert {"AWS::Connect::Queue", "AWS::Connect::RoutingProfile", "AWS::Connect::User"} <= types
+    assert _quick_connect_types(template) == ["USER"]
+    assert not _has_cycle(template)
+
+
+def test_cycle_check_detects_the_cloudformation_only_design(example_templates: dict[str, dict[str, Any]]) -> None:
+    template = json.loads(json.dumps(example_templates["OwnedQueue"]))
+    resources = template["Resources"]
+    queue = next(name for name, r in resources.items() if r["Type"] == "AWS::Connect::Queue")
+    quick_connect = next(name for name, r in resources.items() if r["Type"] == "AWS::Connect::QuickConnect")
+    resources[queue]["Properties"]["QuickConnectArns"] = [{"Fn::GetAtt": [quick_connect, "QuickConnectArn"]}]
+
+    assert _has_cycle(template)
+
+
+def test_instance_given_by_alias_is_looked_up_without_a_cycle() -> None:
+    context = {**example_context(), "instanceAlias": "my-contact-center"}
+    assembly = _load_example_app().create_app(context=context).synth()
+    template = assembly.get_stack_by_name("SeedWalkthrough").template
+    instance_lookup = next(name for name, p in _lookups(template).items() if p["Kind"] == "instance")
+
+    assert _lookups(template)[instance_lookup]["Name"] == "my-contact-center"
+    assert not _has_cycle(template)
+    assert cfn_lint_findings(template) == []
 
 
 @pytest.mark.skipif(shutil.which("cdk", path=str(ROOT / "node_modules" / ".bin")) is None, reason="run `make setup`")
@@ -87,5 +199,6 @@ def test_the_pinned_cdk_cli_synthesizes_the_example_app(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    template = json.loads((tmp_path / "cdk.out" / "SeedWalkthrough.template.json").read_text())
-    assert len(_resources_of_type(template, "AWS::Connect::QuickConnect")) == 3
+    for stack in ("SeedWalkthrough", "CustomPrompts", "OwnedQueue"):
+        template = json.loads((tmp_path / "cdk.out" / f"{stack}.template.json").read_text())
+        assert _resources_of_type(template, "AWS::Connect::QuickConnect"), stack

@@ -1,9 +1,11 @@
 """Typed AWS CDK constructs for Amazon Connect quick connects and call transfer."""
 
 from ._validation import ConnectValidationError
+from .association import QueueQuickConnectAssociation
 from .flow_language import FlowDocument, Prompt
 from .flows import AgentTransferFlow, ContactFlow, ContactFlowType, IContactFlow, QueueTransferFlow
 from .instance import ConnectInstance, IConnectInstance
+from .lookups import ConnectLookup
 from .queue import IQueue, Queue
 from .quick_connect import IQuickConnect, QuickConnect, QuickConnectDestination, QuickConnectType
 from .user import IUser, User
@@ -11,6 +13,7 @@ from .user import IUser, User
 __all__ = [
     "AgentTransferFlow",
     "ConnectInstance",
+    "ConnectLookup",
     "ConnectValidationError",
     "ContactFlow",
     "ContactFlowType",
@@ -22,6 +25,7 @@ __all__ = [
     "IUser",
     "Prompt",
     "Queue",
+    "QueueQuickConnectAssociation",
     "QueueTransferFlow",
     "QuickConnect",
     "QuickConnectDestination",

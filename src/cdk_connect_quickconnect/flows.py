@@ -26,6 +26,11 @@ from .flow_language import (
     as_prompt,
 )
 from .instance import IConnectInstance
+from .lookups import ConnectLookup, arn_from_context
+
+#: The names of Connect's built-in transfer flows, present in every instance.
+DEFAULT_AGENT_TRANSFER_FLOW_NAME = "Default agent transfer"
+DEFAULT_QUEUE_TRANSFER_FLOW_NAME = "Default queue transfer"
 
 
 class ContactFlowType(str, Enum):
@@ -100,6 +105,45 @@ class _ImportedContactFlow(ImportedConnectResource):
         return self._flow_type
 
 
+class _LookedUpContactFlow(ConnectLookup):
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        instance: IConnectInstance,
+        name: str,
+        flow_type: ContactFlowType,
+        refresh: str | None,
+    ) -> None:
+        super().__init__(
+            scope,
+            id,
+            kind="contact-flow",
+            name=name,
+            instance_arn=instance.instance_arn,
+            flow_type=flow_type.value,
+            refresh=refresh,
+        )
+        self._instance_arn = instance.instance_arn
+        self._flow_type = flow_type
+
+    @property
+    def contact_flow_arn(self) -> str:
+        return self.arn
+
+    @property
+    def contact_flow_id(self) -> str:
+        return self.resource_id
+
+    @property
+    def flow_type(self) -> ContactFlowType:
+        return self._flow_type
+
+    @property
+    def instance_arn(self) -> str:
+        return self._instance_arn
+
+
 class ContactFlow:
     """Factories for a contact flow that exists already (a built-in flow, or one made elsewhere)."""
 
@@ -114,6 +158,28 @@ class ContactFlow:
             (default: unknown, not checked).
         """
         return _ImportedContactFlow(scope, id, contact_flow_arn, flow_type)
+
+    @staticmethod
+    def from_contact_flow_name(
+        scope: Construct,
+        id: str,
+        instance: IConnectInstance,
+        contact_flow_name: str,
+        flow_type: ContactFlowType,
+        *,
+        refresh: str | None = None,
+    ) -> IContactFlow:
+        """Look up a flow of ``flow_type`` by exact name at deploy time (``ListContactFlows``, every page).
+
+        When CDK context ``connectLookups`` has ``"contact-flow:<TYPE>:<name>"``, that ARN is used instead.
+
+        :param refresh: change it to force the lookup to run again (default: runs when name or type change).
+        """
+        flow_type = ContactFlowType(flow_type)
+        arn = arn_from_context(scope, "contact-flow", contact_flow_name, flow_type.value)
+        if arn is not None:
+            return ContactFlow.from_contact_flow_arn(scope, id, arn, flow_type=flow_type)
+        return _LookedUpContactFlow(scope, id, instance, contact_flow_name, flow_type, refresh)
 
 
 class _TransferFlowBase(Resource):
@@ -217,6 +283,15 @@ class AgentTransferFlow(_TransferFlowBase):
             flow_type=ContactFlowType.AGENT_TRANSFER,
         )
 
+    @staticmethod
+    def from_default(
+        scope: Construct, id: str, instance: IConnectInstance, *, refresh: str | None = None
+    ) -> IContactFlow:
+        """The instance's built-in "Default agent transfer" flow, looked up at deploy time."""
+        return ContactFlow.from_contact_flow_name(
+            scope, id, instance, DEFAULT_AGENT_TRANSFER_FLOW_NAME, ContactFlowType.AGENT_TRANSFER, refresh=refresh
+        )
+
     def _build_document(self) -> FlowDocument:
         actions: Sequence[Action] = (
             MessageParticipant("transferring-prompt", self._prompt, then="set-agent-queue"),
@@ -279,6 +354,15 @@ class QueueTransferFlow(_TransferFlowBase):
             name=name,
             description=description,
             flow_type=ContactFlowType.QUEUE_TRANSFER,
+        )
+
+    @staticmethod
+    def from_default(
+        scope: Construct, id: str, instance: IConnectInstance, *, refresh: str | None = None
+    ) -> IContactFlow:
+        """The instance's built-in "Default queue transfer" flow, looked up at deploy time."""
+        return ContactFlow.from_contact_flow_name(
+            scope, id, instance, DEFAULT_QUEUE_TRANSFER_FLOW_NAME, ContactFlowType.QUEUE_TRANSFER, refresh=refresh
         )
 
     def _build_document(self) -> FlowDocument:

@@ -8,6 +8,7 @@ from aws_cdk import Resource
 from constructs import Construct, Node
 
 from ._arn import environment_arn, instance_id_of, parse_arn
+from .lookups import ConnectLookup, arn_from_context
 
 
 @runtime_checkable
@@ -56,6 +57,19 @@ class _ImportedInstance(Resource):
         return self._instance_id
 
 
+class _LookedUpInstance(ConnectLookup):
+    def __init__(self, scope: Construct, id: str, alias: str, refresh: str | None) -> None:
+        super().__init__(scope, id, kind="instance", name=alias, refresh=refresh)
+
+    @property
+    def instance_arn(self) -> str:
+        return self.arn
+
+    @property
+    def instance_id(self) -> str:
+        return self.resource_id
+
+
 class ConnectInstance:
     """Factories for an existing Amazon Connect instance.
 
@@ -72,3 +86,19 @@ class ConnectInstance:
         :param instance_arn: ``arn:<partition>:connect:<region>:<account>:instance/<instanceId>``, or a token.
         """
         return _ImportedInstance(scope, id, instance_arn)
+
+    @staticmethod
+    def from_instance_alias(
+        scope: Construct, id: str, instance_alias: str, *, refresh: str | None = None
+    ) -> IConnectInstance:
+        """Look up an instance by its exact alias at deploy time (``ListInstances``, every page).
+
+        When CDK context ``connectLookups`` has ``"instance:<alias>"``, that ARN is used instead.
+        ``connect:ListInstances`` has no resource-level permission, so this grants it on ``*``.
+
+        :param refresh: change it to force the lookup to run again (default: runs when the alias changes).
+        """
+        arn = arn_from_context(scope, "instance", instance_alias)
+        if arn is not None:
+            return ConnectInstance.from_instance_arn(scope, id, arn)
+        return _LookedUpInstance(scope, id, instance_alias, refresh)

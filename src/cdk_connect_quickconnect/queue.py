@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from aws_cdk import aws_connect as connect
 from constructs import Construct, Node
 
 from ._arn import resource_id_of
 from ._imported import ImportedConnectResource
+from .lookups import ConnectLookup, arn_from_context
+
+if TYPE_CHECKING:
+    from .association import QueueQuickConnectAssociation
+    from .instance import IConnectInstance
+    from .quick_connect import IQuickConnect
 
 
 @runtime_checkable
@@ -41,6 +47,18 @@ class IQueue(Protocol):
         """The ARN of the instance the queue belongs to."""
         ...
 
+    def add_quick_connects(self, *quick_connects: IQuickConnect) -> QueueQuickConnectAssociation:
+        """Make ``quick_connects`` available on this queue (one ``QueueQuickConnectAssociation`` per stack)."""
+        ...
+
+
+def _add_quick_connects(
+    queue: IQueue, owner: Construct, quick_connects: tuple[IQuickConnect, ...]
+) -> QueueQuickConnectAssociation:
+    from .association import QueueQuickConnectAssociation
+
+    return QueueQuickConnectAssociation.of_queue(queue, owner, quick_connects)
+
 
 class _ImportedQueue(ImportedConnectResource):
     KIND = "queue"
@@ -53,6 +71,9 @@ class _ImportedQueue(ImportedConnectResource):
     @property
     def queue_id(self) -> str:
         return self._resource_id
+
+    def add_quick_connects(self, *quick_connects: IQuickConnect) -> QueueQuickConnectAssociation:
+        return _add_quick_connects(self, self, quick_connects)
 
 
 class _CfnQueueReference:
@@ -78,6 +99,30 @@ class _CfnQueueReference:
     def instance_arn(self) -> str:
         return self._cfn_queue.instance_arn
 
+    def add_quick_connects(self, *quick_connects: IQuickConnect) -> QueueQuickConnectAssociation:
+        return _add_quick_connects(self, self._cfn_queue, quick_connects)
+
+
+class _LookedUpQueue(ConnectLookup):
+    def __init__(self, scope: Construct, id: str, instance: IConnectInstance, name: str, refresh: str | None) -> None:
+        super().__init__(scope, id, kind="queue", name=name, instance_arn=instance.instance_arn, refresh=refresh)
+        self._instance_arn = instance.instance_arn
+
+    @property
+    def queue_arn(self) -> str:
+        return self.arn
+
+    @property
+    def queue_id(self) -> str:
+        return self.resource_id
+
+    @property
+    def instance_arn(self) -> str:
+        return self._instance_arn
+
+    def add_quick_connects(self, *quick_connects: IQuickConnect) -> QueueQuickConnectAssociation:
+        return _add_quick_connects(self, self, quick_connects)
+
 
 class Queue:
     """Factories for a Connect queue."""
@@ -86,6 +131,21 @@ class Queue:
     def from_queue_arn(scope: Construct, id: str, queue_arn: str) -> IQueue:
         """Import a queue by ARN (``.../instance/<instanceId>/queue/<queueId>``); the instance comes from the ARN."""
         return _ImportedQueue(scope, id, queue_arn)
+
+    @staticmethod
+    def from_queue_name(
+        scope: Construct, id: str, instance: IConnectInstance, queue_name: str, *, refresh: str | None = None
+    ) -> IQueue:
+        """Look up a queue by its exact name at deploy time (``SearchQueues``).
+
+        When CDK context ``connectLookups`` has ``"queue:<name>"``, that ARN is used and nothing is looked up.
+
+        :param refresh: change it to force the lookup to run again (default: runs when the name changes).
+        """
+        arn = arn_from_context(scope, "queue", queue_name)
+        if arn is not None:
+            return Queue.from_queue_arn(scope, id, arn)
+        return _LookedUpQueue(scope, id, instance, queue_name, refresh)
 
     @staticmethod
     def from_cfn_queue(cfn_queue: connect.CfnQueue) -> IQueue:

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
-from typing import Protocol, runtime_checkable
+from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from aws_cdk import aws_connect as connect
 from constructs import Construct, Node
 
 from ._arn import resource_id_of
 from ._imported import ImportedConnectResource
+from .lookups import ConnectLookup, arn_from_context
+
+if TYPE_CHECKING:
+    from .instance import IConnectInstance
 
 
 @runtime_checkable
@@ -79,6 +83,26 @@ class _CfnUserReference:
         return self._cfn_user.instance_arn
 
 
+class _LookedUpUser(ConnectLookup):
+    def __init__(
+        self, scope: Construct, id: str, instance: IConnectInstance, username: str, refresh: str | None
+    ) -> None:
+        super().__init__(scope, id, kind="user", name=username, instance_arn=instance.instance_arn, refresh=refresh)
+        self._instance_arn = instance.instance_arn
+
+    @property
+    def user_arn(self) -> str:
+        return self.arn
+
+    @property
+    def user_id(self) -> str:
+        return self.resource_id
+
+    @property
+    def instance_arn(self) -> str:
+        return self._instance_arn
+
+
 class User:
     """Factories for a Connect user."""
 
@@ -86,6 +110,21 @@ class User:
     def from_user_arn(scope: Construct, id: str, user_arn: str) -> IUser:
         """Import a user by ARN (``.../instance/<instanceId>/agent/<userId>``); the instance comes from the ARN."""
         return _ImportedUser(scope, id, user_arn)
+
+    @staticmethod
+    def from_username(
+        scope: Construct, id: str, instance: IConnectInstance, username: str, *, refresh: str | None = None
+    ) -> IUser:
+        """Look up a user by exact username at deploy time (``SearchUsers``).
+
+        When CDK context ``connectLookups`` has ``"user:<username>"``, that ARN is used instead.
+
+        :param refresh: change it to force the lookup to run again (default: runs when the username changes).
+        """
+        arn = arn_from_context(scope, "user", username)
+        if arn is not None:
+            return User.from_user_arn(scope, id, arn)
+        return _LookedUpUser(scope, id, instance, username, refresh)
 
     @staticmethod
     def from_cfn_user(cfn_user: connect.CfnUser) -> IUser:

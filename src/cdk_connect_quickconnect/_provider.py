@@ -1,0 +1,130 @@
+"""The one custom-resource provider per stack that serves every association and lookup of this library."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import custom_resources as cr
+from constructs import Construct
+
+from ._nag import LAMBDA_BASIC_EXECUTION, acknowledge, acknowledge_wildcard_resources
+
+_INSTANCE_SCOPED_REASON = (
+    "Scoped to one Amazon Connect instance's queues, quick connects, agents or flows: the resources are only "
+    "known at deploy time (lookups, new quick connects) and the policy must exist before them"
+)
+_UNSCOPABLE_REASON = "connect:ListInstances and ds:DescribeDirectories support no resource-level permission in IAM"
+
+#: The construct id of the singleton under its stack.
+PROVIDER_ID = "ConnectQuickConnectProvider"
+#: Where the handler code lives; the asset keeps only ``_handlers/*.py``.
+_PACKAGE_DIR = Path(__file__).resolve().parent
+_ASSET_EXCLUDES = ["*", "!_handlers", "!_handlers/*.py"]
+#: The handler's Lambda timeout; ``_handlers._connect`` bounds its retrying well inside it.
+HANDLER_TIMEOUT = Duration.minutes(5)
+
+
+class ConnectHandlerProvider(Construct):
+    """The Lambda handler and ``custom_resources.Provider`` shared by every custom resource of a stack.
+
+    Use :meth:`of`; the handler's role starts with permission to write its own logs only, and each
+    construct grants the Connect actions it needs, scoped to its instance (:meth:`grant_for`).
+    """
+
+    @classmethod
+    def of(cls, scope: Construct) -> ConnectHandlerProvider:
+        """The provider of ``scope``'s stack, created on first use."""
+        stack = Stack.of(scope)
+        existing = stack.node.try_find_child(PROVIDER_ID)
+        if isinstance(existing, ConnectHandlerProvider):
+            return existing
+        return cls(stack, PROVIDER_ID)
+
+    def __init__(self, scope: Construct, id: str) -> None:
+        super().__init__(scope, id)
+        self._granted: set[tuple[tuple[str, ...], tuple[str, ...]]] = set()
+        #: Constructs registered per key (e.g. the one association per queue), see :meth:`register`.
+        self._registered: dict[str, Construct] = {}
+        log_group = logs.LogGroup(
+            self, "HandlerLogs", retention=logs.RetentionDays.ONE_MONTH, removal_policy=RemovalPolicy.DESTROY
+        )
+        self.role = iam.Role(
+            self,
+            "HandlerRole",
+            assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+            description="Associates Amazon Connect quick connects with queues and looks up Connect resources",
+        )
+        self.handler = lambda_.Function(
+            self,
+            "Handler",
+            runtime=lambda_.Runtime.PYTHON_3_14,
+            architecture=lambda_.Architecture.ARM_64,
+            handler="_handlers.index.on_event",
+            code=lambda_.Code.from_asset(str(_PACKAGE_DIR), exclude=_ASSET_EXCLUDES),
+            timeout=HANDLER_TIMEOUT,
+            memory_size=256,
+            role=self.role,
+            log_group=log_group,
+            description="cdk-connect-quickconnect: queue quick-connect associations and lookups",
+        )
+        self.grant_to_handler(["logs:CreateLogStream", "logs:PutLogEvents"], [log_group.log_group_arn])
+        self.provider = cr.Provider(self, "Provider", on_event_handler=self.handler)
+        self._acknowledge_provider_framework()
+
+    @property
+    def service_token(self) -> str:
+        """The ``ServiceToken`` of custom resources served by this provider."""
+        return self.provider.service_token
+
+    def registered(self, key: str) -> Construct | None:
+        """The construct registered under ``key`` in this stack, if any."""
+        return self._registered.get(key)
+
+    def register(self, key: str, construct: Construct) -> None:
+        """Remember ``construct`` as the one for ``key`` in this stack."""
+        self._registered[key] = construct
+
+    def grant_to_handler(self, actions: Sequence[str], resources: Sequence[str]) -> None:
+        """Allow ``actions`` in the role's default policy, which the handler function itself depends on.
+
+        Only for resources known before any custom resource of this provider runs (never a lookup's token).
+        """
+        if self._first_grant(("handler", *actions), resources):
+            self.role.add_to_principal_policy(iam.PolicyStatement(actions=list(actions), resources=list(resources)))
+            acknowledge_wildcard_resources(self.role, list(resources), _UNSCOPABLE_REASON)
+
+    def grant_for(self, consumer: Construct, actions: Sequence[str], resources: Sequence[str]) -> None:
+        """Allow ``actions`` on ``resources`` for ``consumer``, a custom resource served by this provider.
+
+        The statement goes into one extra policy of the stack that ``consumer`` depends on. The function does
+        not depend on it, so resources may name tokens of other lookups (an instance found by alias) without
+        a dependency cycle.
+        """
+        if self._first_grant(("access", *actions), resources):
+            self._access_policy().add_statements(iam.PolicyStatement(actions=list(actions), resources=list(resources)))
+            acknowledge_wildcard_resources(self._access_policy(), list(resources), _INSTANCE_SCOPED_REASON)
+        consumer.node.add_dependency(self._access_policy())
+
+    def _acknowledge_provider_framework(self) -> None:
+        """The Provider framework's own function and role are aws-cdk's, not this library's to change."""
+        reason = "aws-cdk custom_resources.Provider framework function and role, not controlled by this library"
+        acknowledge(self.provider, f"AwsSolutions-IAM4[Policy::{LAMBDA_BASIC_EXECUTION}]", reason)
+        acknowledge_wildcard_resources(self.provider, [f"{self.handler.function_arn}:*"], reason)
+
+    def _access_policy(self) -> iam.Policy:
+        existing = self.node.try_find_child("ConnectAccess")
+        if isinstance(existing, iam.Policy):
+            return existing
+        return iam.Policy(self, "ConnectAccess", roles=[self.role])
+
+    def _first_grant(self, actions: Sequence[str], resources: Sequence[str]) -> bool:
+        key = (tuple(actions), tuple(repr(Stack.of(self).resolve(resource)) for resource in resources))
+        if key in self._granted:
+            return False
+        self._granted.add(key)
+        return True

@@ -1,0 +1,96 @@
+"""Look up existing Connect resources by name at deploy time: instances, queues, users and flows.
+
+Each lookup is a read-only custom resource (``Custom::ConnectLookup``) served by the stack's one provider;
+its ARN and id are deploy-time tokens (``Fn::GetAtt``). When CDK context holds an ARN for the lookup's
+key (``connectLookups`` -> ``"queue:BasicQueue"`` etc.), that ARN is used instead and nothing is looked up.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from aws_cdk import CustomResource, Resource
+from constructs import Construct
+
+from ._provider import ConnectHandlerProvider
+from ._validation import check_length, fail
+
+#: The CloudFormation type of lookup resources.
+RESOURCE_TYPE = "Custom::ConnectLookup"
+#: The CDK context key holding ARNs that replace lookups, keyed by :func:`context_key`.
+CONTEXT_KEY = "connectLookups"
+
+#: What each kind of lookup may call, on which resources below the instance ARN ("" is the instance itself).
+_QUEUE_READS = (("connect:SearchQueues", "connect:ListQueues"), ("", "/queue/*"))
+_USER_READS = (("connect:SearchUsers", "connect:ListUsers"), ("", "/agent/*"))
+_FLOW_READS = (("connect:ListContactFlows",), ("", "/contact-flow/*"))
+#: ListInstances has no resource-level permission in IAM: it can only be granted on "*".
+INSTANCE_READS = ("connect:ListInstances", "ds:DescribeDirectories")
+
+
+def context_key(kind: str, name: str, qualifier: str | None = None) -> str:
+    """The key under ``connectLookups`` whose ARN replaces a lookup, e.g. ``queue:BasicQueue``.
+
+    Flows are keyed with their type: ``contact-flow:AGENT_TRANSFER:Default agent transfer``.
+    """
+    return ":".join(part for part in (kind, qualifier, name) if part)
+
+
+def arn_from_context(scope: Construct, kind: str, name: str, qualifier: str | None = None) -> str | None:
+    """The ARN given in CDK context for this lookup, if any."""
+    given = scope.node.try_get_context(CONTEXT_KEY)
+    if given is None:
+        return None
+    if not isinstance(given, Mapping):
+        fail(scope, f"context {CONTEXT_KEY}", "be an object of '<kind>:<name>' to ARN", given)
+    arn = given.get(context_key(kind, name, qualifier))
+    return str(arn) if arn is not None else None
+
+
+class ConnectLookup(Resource):
+    """The deploy-time lookup of one Connect resource by name; exposes ``arn`` and ``resource_id`` tokens.
+
+    Prefer the typed factories (``Queue.from_queue_name``, ``User.from_username``, ...), which return the
+    same interfaces as the ``from_..._arn`` imports.
+
+    :param kind: ``queue``, ``user``, ``contact-flow`` or ``instance``.
+    :param name: the exact, case-sensitive name (alias for an instance, username for a user).
+    :param instance_arn: the instance searched (all kinds but ``instance``).
+    :param flow_type: the flow type searched (``contact-flow`` only).
+    :param refresh: any string; change it to make the lookup run again on the next deploy
+        (default: the lookup runs when its other properties change).
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        kind: str,
+        name: str,
+        instance_arn: str | None = None,
+        flow_type: str | None = None,
+        refresh: str | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        check_length(self, "name", name, minimum=1, maximum=256)
+        provider = ConnectHandlerProvider.of(self)
+        properties: dict[str, Any] = {"Kind": kind, "Name": name}
+        optional = {"InstanceArn": instance_arn, "ContactFlowType": flow_type, "Refresh": refresh}
+        properties.update({key: value for key, value in optional.items() if value is not None})
+        self.resource = CustomResource(
+            self, "Resource", service_token=provider.service_token, resource_type=RESOURCE_TYPE, properties=properties
+        )
+        self._grant_reads(provider, kind, instance_arn)
+        self.arn = self.resource.get_att_string("Arn")
+        self.resource_id = self.resource.get_att_string("Id")
+
+    def _grant_reads(self, provider: ConnectHandlerProvider, kind: str, instance_arn: str | None) -> None:
+        if kind == "instance":
+            provider.grant_to_handler(INSTANCE_READS, ["*"])
+            return
+        actions, suffixes = {"queue": _QUEUE_READS, "user": _USER_READS, "contact-flow": _FLOW_READS}[kind]
+        if instance_arn is None:
+            fail(self, "instance_arn", f"be given for a {kind} lookup", instance_arn)
+        provider.grant_for(self.resource, actions, [f"{instance_arn}{suffix}" for suffix in suffixes])

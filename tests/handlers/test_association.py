@@ -1,0 +1,589 @@
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pytest
+from botocore.exceptions import ClientError, EndpointConnectionError
+
+from cdk_connect_quickconnect._handlers import _connect, association, index
+from tests.handlers.conftest import MakeEvent
+from tests.handlers.fake_connect import FakeConnect, Instance, Queue, QuickConnect
+
+ASSOCIATE = "AssociateQueueQuickConnects"
+DISASSOCIATE = "DisassociateQueueQuickConnects"
+LIST = "ListQueueQuickConnects"
+HANDLERS_ROOT = Path(association.__file__).resolve().parent.parent
+
+
+@dataclass
+class World:
+    """One instance and queue in the fake, and a way to send CloudFormation requests about them."""
+
+    fake: FakeConnect
+    client: Any
+    instance: Instance
+    queue: Queue
+    make_event: MakeEvent
+
+    def quick_connects(self, count: int) -> list[QuickConnect]:
+        return self.fake.add_quick_connects(self.instance, count)
+
+    def console_associate(self, quick_connects: Sequence[QuickConnect]) -> None:
+        self.fake.console_associate(self.queue, ids(quick_connects))
+
+    def associations(self, queue: Queue | None = None) -> frozenset[str]:
+        return self.fake.associations(queue or self.queue)
+
+    def send(
+        self,
+        request_type: str,
+        quick_connects: Sequence[QuickConnect],
+        old: Sequence[QuickConnect] | None = None,
+        *,
+        queue: Queue | None = None,
+        old_queue: Queue | None = None,
+        physical_id: str | None = None,
+    ) -> dict[str, Any]:
+        queue = queue or self.queue
+        event = self.make_event(
+            request_type,
+            properties(queue, quick_connects),
+            old_properties=None if old is None else properties(old_queue or queue, old),
+            physical_id=physical_id or (None if request_type == "Create" else physical_id_of(old_queue or queue)),
+        )
+        return index.on_event(event, object(), client=self.client)
+
+
+def ids(quick_connects: Sequence[QuickConnect]) -> frozenset[str]:
+    return frozenset(quick_connect.id for quick_connect in quick_connects)
+
+
+def properties(queue: Queue, quick_connects: Sequence[QuickConnect]) -> dict[str, Any]:
+    return {"QueueArn": queue.arn, "QuickConnectArns": [quick_connect.arn for quick_connect in quick_connects]}
+
+
+def physical_id_of(queue: Queue) -> str:
+    return f"{queue.arn}/quick-connects"
+
+
+def connect_log_lines(output: str) -> list[dict[str, Any]]:
+    lines = [json.loads(line) for line in output.splitlines() if line.startswith("{")]
+    return [line for line in lines if line.get("event") == "connect_call"]
+
+
+@pytest.fixture
+def world(fake_connect: FakeConnect, connect_client: Any, make_event: MakeEvent) -> World:
+    instance = fake_connect.add_instance()
+    return World(
+        fake_connect, connect_client, instance, fake_connect.add_queue(instance, name="BasicQueue"), make_event
+    )
+
+
+# ---- Create ----------------------------------------------------------------------------------------
+
+
+def test_create_associates_the_listed_quick_connects(world):
+    listed = world.quick_connects(3)
+    response = world.send("Create", listed)
+    assert world.associations() == ids(listed)
+    assert response == {
+        "PhysicalResourceId": f"{world.queue.arn}/quick-connects",
+        "Data": {"QueueId": world.queue.id, "AssociatedCount": "3"},
+    }
+
+
+@pytest.mark.parametrize("count", [1, 50, 51, 120])
+def test_create_uses_one_call_per_50_ids(world, count):
+    listed = world.quick_connects(count)
+    world.send("Create", listed)
+    batches = world.fake.calls_to(ASSOCIATE)
+    assert len(world.fake.mutating_calls()) == len(batches) == math.ceil(count / 50)
+    assert all(len(batch.params["QuickConnectIds"]) <= 50 for batch in batches)
+    assert world.associations() == ids(listed)
+
+
+def test_create_with_nothing_to_do_makes_no_mutating_call(world):
+    listed = world.quick_connects(3)
+    world.console_associate(listed)
+    world.send("Create", listed)
+    assert world.fake.mutating_calls() == []
+
+
+def test_create_with_an_empty_list_is_allowed(world):
+    assert world.send("Create", [])["Data"]["AssociatedCount"] == "0"
+    assert world.fake.mutating_calls() == []
+
+
+def test_create_reads_current_associations_through_every_page(world):
+    console = world.quick_connects(130)
+    world.console_associate(console)
+    new = world.quick_connects(3)
+    world.send("Create", [*console[120:], *new])  # 10 already associated, far down the list
+    pages = world.fake.calls_to(LIST)
+    assert len(pages) == 2
+    assert all(page.params["MaxResults"] == 100 for page in pages)
+    [associate] = world.fake.calls_to(ASSOCIATE)
+    assert set(associate.params["QuickConnectIds"]) == ids(new)
+
+
+def test_associations_made_elsewhere_survive_create_update_and_delete(world):
+    console = world.quick_connects(4)
+    world.console_associate(console)
+    first, second = world.quick_connects(5), world.quick_connects(5)
+    world.send("Create", first)
+    assert world.associations() == ids(console) | ids(first)
+    world.send("Update", second, old=first)
+    assert world.associations() == ids(console) | ids(second)
+    world.send("Delete", second)
+    assert world.associations() == ids(console)
+
+
+def test_a_listed_id_associated_before_create_is_managed_and_removed_on_delete(world):
+    already, new = world.quick_connects(1), world.quick_connects(1)
+    world.console_associate(already)
+    world.send("Create", [*already, *new])
+    world.send("Delete", [*already, *new])
+    assert world.associations() == frozenset()
+
+
+# ---- Update ----------------------------------------------------------------------------------------
+
+
+def test_update_changes_only_the_diff(world):
+    console = world.quick_connects(2)
+    world.console_associate(console)
+    removed, kept, added = world.quick_connects(3), world.quick_connects(3), world.quick_connects(3)
+    world.send("Create", [*removed, *kept])
+    world.fake.calls.clear()
+    response = world.send("Update", [*kept, *added], old=[*removed, *kept])
+    assert world.associations() == ids(console) | ids(kept) | ids(added)
+    [disassociate] = world.fake.calls_to(DISASSOCIATE)
+    [associate] = world.fake.calls_to(ASSOCIATE)
+    assert set(disassociate.params["QuickConnectIds"]) == ids(removed)
+    assert set(associate.params["QuickConnectIds"]) == ids(added)
+    assert response["PhysicalResourceId"] == physical_id_of(world.queue)
+    assert response["Data"]["AssociatedCount"] == "6"
+
+
+@pytest.mark.parametrize(("removed_count", "added_count"), [(0, 0), (1, 0), (0, 51), (120, 50), (51, 1)])
+def test_update_uses_one_call_per_50_changed_ids(world, removed_count, added_count):
+    removed, kept, added = (world.quick_connects(n) for n in (removed_count, 7, added_count))
+    world.send("Create", [*removed, *kept])
+    world.fake.calls.clear()
+    world.send("Update", [*kept, *added], old=[*removed, *kept])
+    assert len(world.fake.calls_to(DISASSOCIATE)) == math.ceil(removed_count / 50)
+    assert len(world.fake.calls_to(ASSOCIATE)) == math.ceil(added_count / 50)
+    assert world.associations() == ids(kept) | ids(added)
+
+
+def test_update_reassociates_a_listed_id_removed_out_of_band(world):
+    listed = world.quick_connects(2)
+    world.send("Create", listed)
+    world.fake.console_disassociate(world.queue, [listed[0].id])
+    world.send("Update", listed, old=listed)
+    assert world.associations() == ids(listed)
+
+
+def test_update_to_another_queue_creates_there_and_returns_a_new_physical_id(world):
+    other_queue = world.fake.add_queue(world.instance)
+    listed = world.quick_connects(3)
+    world.send("Create", listed)
+    response = world.send("Update", listed, old=listed, queue=other_queue, old_queue=world.queue)
+    assert response["PhysicalResourceId"] == physical_id_of(other_queue) != physical_id_of(world.queue)
+    assert world.associations(other_queue) == ids(listed)
+    assert world.associations() == ids(listed)  # the old queue is CloudFormation's Delete to clean up
+    world.send("Delete", listed, queue=world.queue)  # ...which it sends with the old properties
+    assert world.associations() == frozenset()
+    assert world.associations(other_queue) == ids(listed)
+
+
+def test_rollback_of_a_failed_queue_change_leaves_the_original_queue_alone(world):
+    other_queue = world.fake.add_queue(world.instance)
+    original, attempted = world.quick_connects(2), world.quick_connects(2)
+    console_on_original = world.quick_connects(2)
+    world.console_associate([*console_on_original, *attempted])
+    world.send("Create", original)
+    # The rollback Update: new = the original properties, old = the failed ones on the other queue.
+    world.send("Update", original, old=attempted, old_queue=other_queue, physical_id=physical_id_of(world.queue))
+    assert world.associations() == ids(original) | ids(console_on_original) | ids(attempted)
+
+
+# ---- Delete ----------------------------------------------------------------------------------------
+
+
+def test_delete_removes_the_listed_ids_in_batches_of_50(world):
+    listed = world.quick_connects(120)
+    world.send("Create", listed)
+    world.fake.calls.clear()
+    response = world.send("Delete", listed)
+    assert world.associations() == frozenset()
+    assert len(world.fake.mutating_calls()) == 3
+    assert response["PhysicalResourceId"] == physical_id_of(world.queue)
+
+
+@pytest.mark.parametrize("vanished", ["queue", "instance"])
+def test_delete_succeeds_when_the_queue_or_instance_is_gone(world, vanished):
+    listed = world.quick_connects(2)
+    world.send("Create", listed)
+    if vanished == "queue":
+        world.fake.delete_queue(world.queue)
+    else:
+        world.fake.delete_instance(world.instance)
+    world.fake.calls.clear()
+    world.send("Delete", listed)
+    assert world.fake.mutating_calls() == []
+
+
+def test_delete_succeeds_when_a_listed_quick_connect_was_deleted(world):
+    console = world.quick_connects(2)
+    world.console_associate(console)
+    listed = world.quick_connects(4)
+    world.send("Create", listed)
+    world.fake.delete_quick_connect(listed[0])
+    world.send("Delete", listed)
+    assert world.associations() == ids(console)
+
+
+def test_delete_recovers_when_a_quick_connect_is_deleted_while_it_runs(world):
+    console = world.quick_connects(2)
+    world.console_associate(console)
+    listed = world.quick_connects(60)
+    world.send("Create", listed)
+    world.fake.calls.clear()
+    world.fake.run_before_next(DISASSOCIATE, lambda: world.fake.delete_quick_connect(listed[0]))
+    world.send("Delete", listed)
+    assert world.associations() == ids(console)
+    outcomes = [recorded.outcome for recorded in world.fake.calls_to(DISASSOCIATE)]
+    assert outcomes[0] == "ResourceNotFoundException"  # the batch naming the deleted one fails whole
+    assert outcomes[1:] == ["ok", "ok"]  # after a re-read, only what is still associated, in 2 batches
+
+
+def test_delete_of_an_id_this_handler_did_not_produce_calls_nothing(world):
+    listed = world.quick_connects(2)
+    world.console_associate(listed)
+    placeholder = "AWSCDK::CustomResourceProviderFramework::CREATE_FAILED"
+    response = world.send("Delete", listed, physical_id=placeholder)
+    assert response["PhysicalResourceId"] == placeholder
+    assert world.fake.calls == []
+    assert world.associations() == ids(listed)
+
+
+def test_delete_with_properties_no_longer_valid_still_cleans_up(world):
+    listed = world.quick_connects(2)
+    world.send("Create", listed)
+    event = world.make_event(
+        "Delete",
+        {"QueueArn": world.queue.arn, "QuickConnectArns": [listed[0].arn, listed[0].arn, listed[1].arn, "junk"]},
+        physical_id=physical_id_of(world.queue),
+    )
+    index.on_event(event, object(), client=world.client)
+    assert world.associations() == frozenset()
+
+
+# ---- failures --------------------------------------------------------------------------------------
+
+
+def test_failed_create_undoes_its_associations_and_explains(world):
+    console = world.quick_connects(3)
+    world.console_associate(console)
+    listed = world.quick_connects(60)
+    second_batch = sorted(ids(listed))[50:]
+    world.fake.fail_next(ASSOCIATE, "InvalidParameterException", after=1, message="Quick connect quota reached")
+    with pytest.raises(association.AssociationError) as excinfo:
+        world.send("Create", listed)
+    assert world.associations() == ids(console)
+    message = str(excinfo.value)
+    assert world.queue.id in message
+    assert all(quick_connect_id in message for quick_connect_id in second_batch)
+    assert "InvalidParameterException: Quick connect quota reached" in message
+    assert "undone" in message
+
+
+def test_failed_create_undoes_a_call_that_failed_after_connect_applied_it(world):
+    listed = world.quick_connects(3)
+    for _ in range(_connect.BACKOFF.max_attempts):
+        world.fake.fail_next(ASSOCIATE, "InternalServiceException", apply_first=True)
+    with pytest.raises(association.AssociationError, match="InternalServiceException"):
+        world.send("Create", listed)
+    assert world.associations() == frozenset()
+
+
+def test_failed_update_undoes_its_changes_and_the_rollback_update_restores_the_old_set(world):
+    console = world.quick_connects(2)
+    world.console_associate(console)
+    removed, kept, added = world.quick_connects(3), world.quick_connects(3), world.quick_connects(60)
+    world.send("Create", [*removed, *kept])
+    before = world.associations()
+    world.fake.fail_next(ASSOCIATE, "AccessDeniedException", after=1)
+    with pytest.raises(association.AssociationError, match="AccessDeniedException"):
+        world.send("Update", [*kept, *added], old=[*removed, *kept])
+    assert world.associations() == before
+    world.send("Update", [*removed, *kept], old=[*kept, *added])  # CloudFormation's rollback
+    assert world.associations() == before
+
+
+def test_failed_delete_undoes_its_disassociations(world):
+    listed = world.quick_connects(60)
+    world.send("Create", listed)
+    world.fake.fail_next(DISASSOCIATE, "AccessDeniedException", after=1)
+    with pytest.raises(association.AssociationError, match="AccessDeniedException"):
+        world.send("Delete", listed)
+    assert world.associations() == ids(listed)
+
+
+def test_a_failing_undo_is_reported(world):
+    listed = world.quick_connects(60)
+    world.fake.fail_next(ASSOCIATE, "AccessDeniedException", after=1)
+    world.fake.fail_next(DISASSOCIATE, "AccessDeniedException")
+    with pytest.raises(association.AssociationError, match="Undoing this request's partial changes also failed"):
+        world.send("Create", listed)
+
+
+@pytest.mark.parametrize(
+    "code", ["ThrottlingException", "TooManyRequestsException", "LimitExceededException", "InternalServiceException"]
+)
+def test_transient_errors_are_retried(world, clock, code):
+    listed = world.quick_connects(2)
+    world.fake.fail_next(ASSOCIATE, code, times=3)
+    world.send("Create", listed)
+    assert world.associations() == ids(listed)
+    assert [recorded.outcome for recorded in world.fake.calls_to(ASSOCIATE)] == [code] * 3 + ["ok"]
+    assert clock.sleeps == [0.25, 0.5, 1.0]  # full jitter with random() fixed at 0.5: half of 0.5, 1, 2
+
+
+def test_new_quick_connects_unknown_to_connect_for_a_while_are_retried(world):
+    world.fake.new_quick_connects_not_found_for = 3
+    listed = world.quick_connects(2)
+    world.send("Create", listed)
+    assert world.associations() == ids(listed)
+    assert len(world.fake.calls_to(ASSOCIATE)) == 4
+
+
+def test_invalid_request_right_after_a_create_is_retried(world):
+    listed = world.quick_connects(1)
+    world.fake.fail_next(ASSOCIATE, "InvalidRequestException", times=2)
+    world.send("Create", listed)
+    assert world.associations() == ids(listed)
+
+
+def test_persistent_throttling_fails_after_bounded_retries(world, clock):
+    listed = world.quick_connects(2)
+    world.fake.fail_next(ASSOCIATE, "ThrottlingException", times=1000)
+    with pytest.raises(association.AssociationError) as excinfo:
+        world.send("Create", listed)
+    attempts = _connect.BACKOFF.max_attempts
+    assert len(world.fake.calls_to(ASSOCIATE)) == attempts
+    assert f"after {attempts} attempt(s): Connect answered ThrottlingException" in str(excinfo.value)
+    assert sum(clock.sleeps) <= _connect.BACKOFF.budget_seconds
+
+
+def test_retries_stop_at_the_time_budget(world, clock, monkeypatch):
+    policy = _connect.Backoff(sleep=clock.sleep, random=lambda: 1.0, clock=clock.monotonic, budget_seconds=20.0)
+    monkeypatch.setattr(_connect, "BACKOFF", policy)
+    world.fake.fail_next(LIST, "ThrottlingException", times=1000)
+    with pytest.raises(_connect.ConnectCallError, match="ThrottlingException"):  # a read: nothing to undo
+        world.send("Create", world.quick_connects(1))
+    assert clock.sleeps == [0.5, 1.0, 2.0, 4.0, 8.0]  # the next 8 s would end after 23.5 s
+    assert len(world.fake.calls_to(LIST)) < policy.max_attempts
+
+
+# ---- validation ------------------------------------------------------------------------------------
+
+
+def invalid_properties(world: World) -> dict[str, dict[str, Any]]:
+    quick_connect = world.quick_connects(1)[0]
+    foreign = world.fake.add_quick_connect(world.fake.add_instance())
+    return {
+        "duplicate": {"QueueArn": world.queue.arn, "QuickConnectArns": [quick_connect.arn, quick_connect.arn]},
+        "another instance": {"QueueArn": world.queue.arn, "QuickConnectArns": [foreign.arn]},
+        "malformed quick connect": {"QueueArn": world.queue.arn, "QuickConnectArns": [world.queue.arn]},
+        "malformed queue": {"QueueArn": quick_connect.arn, "QuickConnectArns": []},
+        "missing queue": {"QuickConnectArns": [quick_connect.arn]},
+        "not a list": {"QueueArn": world.queue.arn, "QuickConnectArns": quick_connect.arn},
+    }
+
+
+@pytest.mark.parametrize(
+    ("case", "message"),
+    [
+        ("duplicate", "more than once"),
+        ("another instance", "belongs to another instance"),
+        ("malformed quick connect", "is not an Amazon Connect quick connect ARN"),
+        ("malformed queue", "is not an Amazon Connect queue ARN"),
+        ("missing queue", "is not an Amazon Connect queue ARN"),
+        ("not a list", "must be a list"),
+    ],
+)
+@pytest.mark.parametrize("request_type", ["Create", "Update"])
+def test_invalid_properties_are_rejected_before_any_call(world, case, message, request_type):
+    props = invalid_properties(world)[case]
+    event = world.make_event(
+        request_type,
+        props,
+        old_properties=properties(world.queue, []) if request_type == "Update" else None,
+        physical_id=physical_id_of(world.queue) if request_type == "Update" else None,
+    )
+    with pytest.raises(ValueError, match=message):
+        index.on_event(event, object(), client=world.client)
+    assert world.fake.calls == []
+
+
+def test_rollback_of_an_update_rejected_as_invalid_succeeds(world):
+    listed = world.quick_connects(2)
+    world.send("Create", listed)
+    invalid = {"QueueArn": world.queue.arn, "QuickConnectArns": [listed[0].arn, listed[0].arn, "junk"]}
+    rollback = world.make_event(
+        "Update", properties(world.queue, listed), old_properties=invalid, physical_id=physical_id_of(world.queue)
+    )
+    index.on_event(rollback, object(), client=world.client)
+    assert world.associations() == ids(listed)
+
+
+# ---- logging ---------------------------------------------------------------------------------------
+
+
+def test_one_json_log_line_per_connect_call(world, capsys):
+    console = world.quick_connects(130)
+    world.console_associate(console)
+    listed = world.quick_connects(60)
+    world.fake.fail_next(ASSOCIATE, "ThrottlingException")
+    world.send("Create", listed)
+    world.send("Update", listed[:5], old=listed)
+    world.send("Delete", listed[:5])
+    lines = connect_log_lines(capsys.readouterr().out)
+    assert len(lines) == len(world.fake.calls)
+    assert [(line["operation"], line["outcome"]) for line in lines] == [
+        (recorded.operation, recorded.outcome) for recorded in world.fake.calls
+    ]
+    assert all(line["queue_id"] == world.queue.id for line in lines)
+    assert all({"attempt", "duration_ms", "instance_id"} <= set(line) for line in lines)
+    throttled = next(index for index, line in enumerate(lines) if line["outcome"] == "ThrottlingException")
+    assert (lines[throttled]["attempt"], lines[throttled + 1]["attempt"]) == (1, 2)
+    assert lines[throttled]["quick_connect_count"] == 50
+
+
+# ---- index: dispatch and client --------------------------------------------------------------------
+
+
+def test_unknown_resource_type_is_rejected_clearly(world):
+    event = world.make_event("Create", properties(world.queue, []), resource_type="Custom::Nope")
+    with pytest.raises(ValueError, match=r"Unknown ResourceType 'Custom::Nope'.*Custom::ConnectQueueQuickConnects"):
+        index.on_event(event, object(), client=world.client)
+    assert world.fake.calls == []
+
+
+def test_dispatch_table_maps_the_association_type():
+    assert index.HANDLERS["Custom::ConnectQueueQuickConnects"] is association.handle
+
+
+def test_the_client_is_created_once_with_botocore_retries_off(monkeypatch):
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-2")
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setattr(index, "_client", None)
+    client = index.connect_client()
+    assert index.connect_client() is client
+    assert client.meta.service_model.service_name == "connect"
+    assert client.meta.region_name == "eu-west-2"
+    assert client.meta.config.retries["total_max_attempts"] == 1
+
+
+def test_the_lambda_package_imports_standalone_without_boto3():
+    # In Lambda the asset root holds `_handlers/` as a top-level package.
+    script = (
+        "import sys; before = set(sys.modules); import _handlers.index as index; "
+        "imported = {name.split('.')[0] for name in set(sys.modules) - before} - set(sys.stdlib_module_names); "
+        "print(sorted(imported - {'_handlers', 'botocore', 'dateutil', 'urllib3', 'six', 'jmespath'})); "
+        "print('boto3' in sys.modules, callable(index.on_event))"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", script], cwd=HANDLERS_ROOT, capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split("\n")[:2] == ["[]", "False True"]
+
+
+# ---- _connect helpers ------------------------------------------------------------------------------
+
+
+def test_arn_helpers():
+    arn = "arn:aws:connect:us-east-1:123456789012:instance/abc-123/transfer-destination/qc-9"
+    assert _connect.id_from_arn(arn) == "qc-9"
+    assert _connect.instance_id_from_arn(arn) == "abc-123"
+    assert _connect.instance_id_from_arn("arn:aws:connect:us-east-1:123456789012:instance/abc-123") == "abc-123"
+    with pytest.raises(ValueError, match="not an Amazon Connect instance"):
+        _connect.instance_id_from_arn("arn:aws:lambda:us-east-1:123456789012:function:f")
+
+
+def test_snake_case_gives_the_boto3_method_name():
+    assert _connect.snake_case("ListQueueQuickConnects") == "list_queue_quick_connects"
+
+
+def test_paginate_follows_next_token(fake_connect, connect_client):
+    instance = fake_connect.add_instance()
+    for number in range(23):
+        fake_connect.add_queue(instance, name=f"q{number:02d}")
+    queues = _connect.paginate(connect_client, "ListQueues", "QueueSummaryList", {}, InstanceId=instance.id)
+    assert len(queues) == 23
+    assert len(fake_connect.calls) == 3
+
+
+class RaisingClient:
+    """A stand-in client whose one operation raises the given errors, then answers."""
+
+    def __init__(self, *errors: Exception):
+        self.errors = list(errors)
+        self.calls = 0
+
+    def describe_queue(self, **_: Any) -> dict[str, Any]:
+        self.calls += 1
+        if self.errors:
+            raise self.errors.pop(0)
+        return {"Queue": {}}
+
+
+def client_error(code: str, status: int) -> ClientError:
+    return ClientError({"Error": {"Code": code, "Message": "m"}, "ResponseMetadata": {"HTTPStatusCode": status}}, "X")
+
+
+@pytest.mark.parametrize(
+    ("error", "retried"),
+    [
+        (client_error("LimitExceededException", 429), True),
+        (client_error("LimitExceededException", 400), False),
+        (client_error("SomethingNew", 503), True),
+        (client_error("ResourceNotFoundException", 404), False),
+        (client_error("AccessDeniedException", 403), False),
+        (EndpointConnectionError(endpoint_url="https://connect"), True),
+    ],
+)
+def test_what_call_retries(error, retried):
+    client = RaisingClient(error)
+    if retried:
+        assert _connect.call(client, "DescribeQueue", {}) == {"Queue": {}}
+    else:
+        with pytest.raises(_connect.ConnectCallError):
+            _connect.call(client, "DescribeQueue", {})
+    assert client.calls == (2 if retried else 1)
+
+
+def test_not_found_is_retried_only_when_asked():
+    client = RaisingClient(client_error("ResourceNotFoundException", 404))
+    assert _connect.call(client, "DescribeQueue", {}, retry_not_found=True) == {"Queue": {}}
+    assert client.calls == 2
+
+
+def test_connect_call_error_names_operation_target_and_answer():
+    client = RaisingClient(client_error("AccessDeniedException", 403))
+    with pytest.raises(_connect.ConnectCallError) as excinfo:
+        _connect.call(client, "DescribeQueue", {}, InstanceId="i-1", QueueId="q-1")
+    assert str(excinfo.value) == (
+        "DescribeQueue for queue q-1, instance i-1 failed after 1 attempt(s): Connect answered AccessDeniedException: m"
+    )
+    assert (excinfo.value.code, excinfo.value.attempts) == ("AccessDeniedException", 1)
