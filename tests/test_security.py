@@ -1,0 +1,262 @@
+"""Security gates: cdk-nag AwsSolutions with nothing unacknowledged, and least-privilege IAM."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_connect as connect
+from aws_cdk import aws_s3 as s3
+from cdk_nag import AwsSolutionsChecks
+
+from cdk_connect_quickconnect import (
+    AgentTransferFlow,
+    ConnectInstance,
+    ContactFlow,
+    ContactFlowType,
+    Queue,
+    QueueQuickConnectAssociation,
+    QueueTransferFlow,
+    QuickConnect,
+    QuickConnectDestination,
+    User,
+)
+from tests.support import ACCOUNT, INSTANCE_ARN, QUEUE_ARN, REGION, USER_ARN, example_context
+from tests.test_examples import _load_example_app
+
+#: Every action a role of this library may be allowed, per role. Anything else fails the gate.
+HANDLER_ACTIONS = {
+    "logs:CreateLogStream",
+    "logs:PutLogEvents",
+    "connect:AssociateQueueQuickConnects",
+    "connect:DisassociateQueueQuickConnects",
+    "connect:ListQueueQuickConnects",
+    "connect:SearchQueues",
+    "connect:ListQueues",
+    "connect:SearchUsers",
+    "connect:ListUsers",
+    "connect:ListContactFlows",
+    "connect:ListInstances",
+    "ds:DescribeDirectories",
+}
+PROVIDER_FRAMEWORK_ACTIONS = {"lambda:InvokeFunction", "lambda:GetFunction"}
+#: Actions IAM cannot scope to a resource: the only ones that may be granted on "*".
+UNSCOPABLE_ACTIONS = {"connect:ListInstances", "ds:DescribeDirectories"}
+_INSTANCE_SCOPED = re.compile(
+    r"^(arn:aws:connect:[a-z0-9-]+:\d{12}:instance/[\w-]+|<[\w.]+>)/(queue|transfer-destination|agent|contact-flow)/\*$"
+)
+
+
+def _every_construct_app() -> cdk.App:
+    app = cdk.App()
+    stack = cdk.Stack(app, "EveryConstruct", env=cdk.Environment(account=ACCOUNT, region=REGION))
+    by_alias = ConnectInstance.from_instance_alias(stack, "ByAlias", "my-contact-center")
+    instance = ConnectInstance.from_instance_arn(stack, "Instance", INSTANCE_ARN)
+    agent_flow = AgentTransferFlow(stack, "AgentFlow", instance=instance, name="a")
+    queue_flow = QueueTransferFlow(stack, "QueueFlow", instance=instance, name="q")
+    default_agent = AgentTransferFlow.from_default(stack, "DefaultAgent", by_alias)
+    QueueTransferFlow.from_default(stack, "DefaultQueue", by_alias)
+    ContactFlow.from_contact_flow_name(stack, "Named", instance, "My flow", ContactFlowType.QUEUE_TRANSFER)
+    looked_up_queue = Queue.from_queue_name(stack, "BasicQueue", by_alias, "BasicQueue")
+    looked_up_user = User.from_username(stack, "Mav2", by_alias, "mav2")
+    queue = Queue.from_queue_arn(stack, "Queue", QUEUE_ARN)
+    to_user = QuickConnect(
+        stack,
+        "ToUser",
+        instance=instance,
+        name="u",
+        destination=QuickConnectDestination.user(User.from_user_arn(stack, "User", USER_ARN), agent_flow),
+    )
+    to_queue = QuickConnect(
+        stack, "ToQueue", instance=instance, name="q", destination=QuickConnectDestination.queue(queue, queue_flow)
+    )
+    phone = QuickConnect(
+        stack, "Phone", instance=instance, name="p", destination=QuickConnectDestination.phone_number("+18005550100")
+    )
+    QueueQuickConnectAssociation(stack, "OnQueue", queue=queue, quick_connects=[to_user, to_queue])
+    queue.add_quick_connects(phone)
+    looked_up_phone = QuickConnect(
+        stack,
+        "AliasPhone",
+        instance=by_alias,
+        name="p2",
+        destination=QuickConnectDestination.phone_number("+18005550101"),
+    )
+    to_mav2 = QuickConnect(
+        stack,
+        "ToMav2",
+        instance=by_alias,
+        name="m",
+        destination=QuickConnectDestination.user(looked_up_user, default_agent),
+    )
+    looked_up_queue.add_quick_connects(looked_up_phone, to_mav2)
+    cfn_queue = connect.CfnQueue(
+        stack,
+        "Owned",
+        instance_arn=INSTANCE_ARN,
+        name="Owned",
+        hours_of_operation_arn=f"{INSTANCE_ARN}/operating-hours/h",
+    )
+    Queue.from_cfn_queue(cfn_queue).add_quick_connects(
+        QuickConnect.from_quick_connect_arn(stack, "Imported", f"{INSTANCE_ARN}/transfer-destination/qc-1")
+    )
+    return app
+
+
+def _example_app() -> cdk.App:
+    app: cdk.App = _load_example_app().create_app(context=example_context())
+    return app
+
+
+def _nag_report(app: cdk.App) -> dict[str, Any]:
+    """Synthesize ``app`` with AwsSolutionsChecks and return cdk-nag's plugin report."""
+    cdk.Validations.of(app).add_plugins(AwsSolutionsChecks())
+    try:
+        app.synth(force=True)
+    except RuntimeError as error:
+        assert "ValidationFailed" in str(error), error
+    report_file = Path(app.outdir) / "validation-report.json"
+    (report,) = json.loads(report_file.read_text())["pluginReports"]
+    return dict(report)
+
+
+@pytest.mark.parametrize("factory", [_every_construct_app, _example_app], ids=["every-construct", "examples"])
+def test_aws_solutions_checks_find_nothing_unacknowledged(factory: Any) -> None:
+    report = _nag_report(factory())
+    violations = [(v["ruleName"], [c["constructPath"] for c in v["violatingConstructs"]]) for v in report["violations"]]
+    assert violations == []
+    assert report["conclusion"] == "success"
+
+
+@pytest.mark.parametrize("factory", [_every_construct_app, _example_app], ids=["every-construct", "examples"])
+def test_only_unavoidable_findings_are_acknowledged_each_with_a_reason(factory: Any) -> None:
+    report = _nag_report(factory())
+    assert report["suppressedViolations"], "the provider framework's findings should be acknowledged"
+    for suppressed in report["suppressedViolations"]:
+        rule = suppressed["ruleName"]
+        acknowledged_at = suppressed["acknowledgedAt"]
+        paths = [c["constructPath"] for c in suppressed["violatingConstructs"]]
+        assert "/ConnectQuickConnectProvider/" in acknowledged_at + "/", (rule, acknowledged_at)
+        assert len(suppressed["reason"]) > 40, rule
+        if acknowledged_at.endswith("/Provider"):
+            # aws-cdk's Provider framework: its managed policy and its invoke permission on our handler.
+            assert rule in {
+                "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
+                "AwsSolutions-IAM5[Resource::<ConnectQuickConnectProviderHandlerD7724552.Arn>:*]",
+            }, rule
+            assert all("/Provider/framework-onEvent/" in path for path in paths), paths
+        elif rule == "AwsSolutions-IAM5[Resource::*]":
+            assert all(path.endswith("/HandlerRole/DefaultPolicy/Resource") for path in paths), paths
+        else:
+            resource = re.fullmatch(r"AwsSolutions-IAM5\[Resource::(.+)\]", rule)
+            assert resource and _INSTANCE_SCOPED.match(resource[1]), rule
+            assert all(path.endswith("/ConnectAccess/Resource") for path in paths), paths
+
+
+def test_a_users_app_gets_no_finding_from_the_librarys_resources() -> None:
+    app = cdk.App()
+    stack = cdk.Stack(app, "UserStack", env=cdk.Environment(account=ACCOUNT, region=REGION))
+    s3.Bucket(stack, "UsersOwnBucket")  # non-compliant on purpose: the gate must still see the user's findings
+    instance = ConnectInstance.from_instance_alias(stack, "Instance", "my-contact-center")
+    queue = Queue.from_queue_name(stack, "BasicQueue", instance, "BasicQueue")
+    phone = QuickConnect(
+        stack, "Phone", instance=instance, name="p", destination=QuickConnectDestination.phone_number("+18005550100")
+    )
+    queue.add_quick_connects(phone)
+
+    report = _nag_report(app)
+    paths = {c["constructPath"] for v in report["violations"] for c in v["violatingConstructs"]}
+    assert paths == {"UserStack/UsersOwnBucket/Resource"}
+    assert report["conclusion"] == "failure"
+
+
+def _roles_and_statements(template: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """(role logical id, statement) for every inline statement, policy resource statement and managed policy."""
+    resources = template["Resources"]
+    found: list[tuple[str, dict[str, Any]]] = []
+    for name, resource in resources.items():
+        properties = resource.get("Properties", {})
+        if resource["Type"] == "AWS::IAM::Role":
+            for policy in properties.get("Policies", []):
+                found.extend((name, s) for s in policy["PolicyDocument"]["Statement"])
+            found.extend((name, {"ManagedPolicyArn": arn}) for arn in properties.get("ManagedPolicyArns", []))
+        if resource["Type"] in {"AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"}:
+            for role in properties.get("Roles", []):
+                found.extend((role["Ref"], s) for s in properties["PolicyDocument"]["Statement"])
+    return found
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def _templates_and_paths(app: cdk.App) -> list[tuple[dict[str, Any], dict[str, str]]]:
+    """Each stack's template with its logical ids mapped to construct paths."""
+    assembly = app.synth()
+    found = []
+    for stack in (child for child in app.node.children if isinstance(child, cdk.Stack)):
+        paths = {
+            stack.resolve(construct.logical_id): construct.node.path
+            for construct in stack.node.find_all()
+            if isinstance(construct, cdk.CfnResource)
+        }
+        found.append((assembly.get_stack_by_name(stack.stack_name).template, paths))
+    return found
+
+
+def _policy_violations(template: dict[str, Any], paths: dict[str, str]) -> tuple[list[str], int]:
+    """What breaks least privilege in ``template``, and how many statements were checked."""
+    violations = []
+    statements = _roles_and_statements(template)
+    for role, statement in statements:
+        role_path = paths[role]
+        if "ManagedPolicyArn" in statement:
+            if "/Provider/framework-onEvent/" not in role_path:
+                violations.append(f"{role_path}: managed policy {statement['ManagedPolicyArn']}")
+            continue
+        actions = set(_as_list(statement["Action"]))
+        allowed = PROVIDER_FRAMEWORK_ACTIONS if "/Provider/" in role_path else HANDLER_ACTIONS
+        if not actions <= allowed:
+            violations.append(f"{role_path}: actions outside the allow-list {sorted(actions - allowed)}")
+        if "*" in _as_list(statement["Resource"]) and not actions <= UNSCOPABLE_ACTIONS:
+            violations.append(f"{role_path}: Resource '*' for {sorted(actions)}")
+    return violations, len(statements)
+
+
+@pytest.mark.parametrize("factory", [_every_construct_app, _example_app], ids=["every-construct", "examples"])
+def test_every_policy_is_least_privilege(factory: Any) -> None:
+    for template, paths in _templates_and_paths(factory()):
+        violations, checked = _policy_violations(template, paths)
+        assert violations == []
+        assert checked >= 4  # logs, the Provider framework's invoke statements and managed policy, Connect access
+
+
+def test_least_privilege_gate_rejects_wildcards_and_unknown_actions() -> None:
+    def policy(action: str, resource: str) -> dict[str, Any]:
+        return {
+            "Type": "AWS::IAM::Policy",
+            "Properties": {
+                "Roles": [{"Ref": "Role"}],
+                "PolicyDocument": {"Statement": [{"Effect": "Allow", "Action": action, "Resource": resource}]},
+            },
+        }
+
+    template = {
+        "Resources": {
+            "Role": {"Type": "AWS::IAM::Role", "Properties": {"ManagedPolicyArns": ["arn:aws:iam::aws:policy/Admin"]}},
+            "Star": policy("connect:ListQueues", "*"),
+            "Unknown": policy("connect:DeleteQueue", f"{INSTANCE_ARN}/queue/*"),
+            "Fine": policy("connect:ListInstances", "*"),
+        }
+    }
+    violations, checked = _policy_violations(template, {"Role": "S/P/HandlerRole/Resource"})
+    assert checked == 4
+    assert violations == [
+        "S/P/HandlerRole/Resource: managed policy arn:aws:iam::aws:policy/Admin",
+        "S/P/HandlerRole/Resource: Resource '*' for ['connect:ListQueues']",
+        "S/P/HandlerRole/Resource: actions outside the allow-list ['connect:DeleteQueue']",
+    ]
