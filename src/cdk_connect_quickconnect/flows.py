@@ -4,14 +4,15 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from enum import Enum
-from typing import Protocol, runtime_checkable
+from typing import ClassVar, Protocol, runtime_checkable
 
 from aws_cdk import Resource
 from aws_cdk import aws_connect as connect
-from constructs import Construct, Node
+from constructs import Construct
 
 from ._arn import resource_id_of
 from ._imported import ImportedConnectResource
+from ._resource import IConnectResource
 from ._validation import check_length, fail
 from .flow_language import (
     Action,
@@ -27,10 +28,6 @@ from .flow_language import (
 )
 from .instance import IConnectInstance
 from .lookups import ConnectLookup, arn_from_context
-
-#: The names of Connect's built-in transfer flows, present in every instance.
-DEFAULT_AGENT_TRANSFER_FLOW_NAME = "Default agent transfer"
-DEFAULT_QUEUE_TRANSFER_FLOW_NAME = "Default queue transfer"
 
 
 class ContactFlowType(str, Enum):
@@ -49,13 +46,8 @@ class ContactFlowType(str, Enum):
 
 
 @runtime_checkable
-class IContactFlow(Protocol):
+class IContactFlow(IConnectResource, Protocol):
     """A contact flow, created in this app or imported."""
-
-    @property
-    def node(self) -> Node:
-        """The construct tree node."""
-        ...
 
     @property
     def contact_flow_arn(self) -> str:
@@ -76,11 +68,6 @@ class IContactFlow(Protocol):
     @property
     def flow_type(self) -> ContactFlowType | None:
         """The flow type; None when an imported flow's type was not declared (then it is not checked)."""
-        ...
-
-    @property
-    def instance_arn(self) -> str:
-        """The ARN of the instance the flow belongs to."""
         ...
 
 
@@ -185,6 +172,11 @@ class ContactFlow:
 class _TransferFlowBase(Resource):
     """A flow this app creates from a :class:`FlowDocument`; the L1 is the child ``Resource``."""
 
+    #: The type of flow the subclass builds.
+    FLOW_TYPE: ClassVar[ContactFlowType]
+    #: The name of Connect's built-in flow of that type, present in every instance.
+    DEFAULT_FLOW_NAME: ClassVar[str]
+
     def __init__(
         self,
         scope: Construct,
@@ -193,13 +185,12 @@ class _TransferFlowBase(Resource):
         instance: IConnectInstance,
         name: str,
         description: str | None,
-        flow_type: ContactFlowType,
     ) -> None:
         super().__init__(scope, id)
         check_length(self, "name", name, minimum=1, maximum=127)
         check_length(self, "description", description, minimum=1, maximum=500)
         self._instance_arn = instance.instance_arn
-        self._flow_type = flow_type
+        flow_type = self.FLOW_TYPE
         self.document = self._build_document()
         try:
             content = self.document.render()
@@ -216,6 +207,20 @@ class _TransferFlowBase(Resource):
         )
         self._contact_flow_arn = self._resource.attr_contact_flow_arn
         self._contact_flow_id = resource_id_of(self, "contact_flow_arn", self._contact_flow_arn, "contact flow")
+
+    @classmethod
+    def from_default(
+        cls, scope: Construct, id: str, instance: IConnectInstance, *, refresh: str | None = None
+    ) -> IContactFlow:
+        """The instance's built-in flow of this type ("Default agent transfer" / "Default queue transfer").
+
+        Looked up by name at deploy time, like :meth:`ContactFlow.from_contact_flow_name`.
+
+        :param refresh: change it to force the lookup to run again (default: runs when the instance changes).
+        """
+        return ContactFlow.from_contact_flow_name(
+            scope, id, instance, cls.DEFAULT_FLOW_NAME, cls.FLOW_TYPE, refresh=refresh
+        )
 
     def _build_document(self) -> FlowDocument:
         raise NotImplementedError
@@ -239,7 +244,7 @@ class _TransferFlowBase(Resource):
     @property
     def flow_type(self) -> ContactFlowType:
         """The flow type."""
-        return self._flow_type
+        return self.FLOW_TYPE
 
     @property
     def instance_arn(self) -> str:
@@ -261,6 +266,9 @@ class AgentTransferFlow(_TransferFlowBase):
     :param failure_prompt: what is played when the transfer fails (default: "Failed to transfer.").
     """
 
+    FLOW_TYPE = ContactFlowType.AGENT_TRANSFER
+    DEFAULT_FLOW_NAME = "Default agent transfer"
+
     def __init__(
         self,
         scope: Construct,
@@ -280,16 +288,6 @@ class AgentTransferFlow(_TransferFlowBase):
             instance=instance,
             name=name,
             description=description,
-            flow_type=ContactFlowType.AGENT_TRANSFER,
-        )
-
-    @staticmethod
-    def from_default(
-        scope: Construct, id: str, instance: IConnectInstance, *, refresh: str | None = None
-    ) -> IContactFlow:
-        """The instance's built-in "Default agent transfer" flow, looked up at deploy time."""
-        return ContactFlow.from_contact_flow_name(
-            scope, id, instance, DEFAULT_AGENT_TRANSFER_FLOW_NAME, ContactFlowType.AGENT_TRANSFER, refresh=refresh
         )
 
     def _build_document(self) -> FlowDocument:
@@ -326,6 +324,9 @@ class QueueTransferFlow(_TransferFlowBase):
     :param failure_prompt: played when the transfer fails (default: "Failed to transfer. Goodbye.").
     """
 
+    FLOW_TYPE = ContactFlowType.QUEUE_TRANSFER
+    DEFAULT_FLOW_NAME = "Default queue transfer"
+
     def __init__(
         self,
         scope: Construct,
@@ -353,16 +354,6 @@ class QueueTransferFlow(_TransferFlowBase):
             instance=instance,
             name=name,
             description=description,
-            flow_type=ContactFlowType.QUEUE_TRANSFER,
-        )
-
-    @staticmethod
-    def from_default(
-        scope: Construct, id: str, instance: IConnectInstance, *, refresh: str | None = None
-    ) -> IContactFlow:
-        """The instance's built-in "Default queue transfer" flow, looked up at deploy time."""
-        return ContactFlow.from_contact_flow_name(
-            scope, id, instance, DEFAULT_QUEUE_TRANSFER_FLOW_NAME, ContactFlowType.QUEUE_TRANSFER, refresh=refresh
         )
 
     def _build_document(self) -> FlowDocument:

@@ -9,6 +9,7 @@ from constructs import Construct, Node
 
 from ._arn import resource_id_of
 from ._imported import ImportedConnectResource
+from ._resource import IConnectResource
 from .lookups import ConnectLookup, arn_from_context
 
 if TYPE_CHECKING:
@@ -18,13 +19,8 @@ if TYPE_CHECKING:
 
 
 @runtime_checkable
-class IQueue(Protocol):
+class IQueue(IConnectResource, Protocol):
     """A Connect queue, created in this app or imported."""
-
-    @property
-    def node(self) -> Node:
-        """The construct tree node."""
-        ...
 
     @property
     def queue_arn(self) -> str:
@@ -40,11 +36,6 @@ class IQueue(Protocol):
 
         @attribute
         """
-        ...
-
-    @property
-    def instance_arn(self) -> str:
-        """The ARN of the instance the queue belongs to."""
         ...
 
     def add_quick_connects(self, *quick_connects: IQuickConnect) -> QueueQuickConnectAssociation:

@@ -8,10 +8,11 @@ from typing import Protocol, runtime_checkable
 
 from aws_cdk import Resource
 from aws_cdk import aws_connect as connect
-from constructs import Construct, Node
+from constructs import Construct
 
 from ._arn import resource_id_of, same_instance
 from ._imported import ImportedConnectResource
+from ._resource import IConnectResource
 from ._validation import check_length, check_pattern, fail
 from .flows import ContactFlowType, IContactFlow
 from .instance import IConnectInstance
@@ -127,13 +128,8 @@ def _check_same_instance(scope: Construct, prop: str, resource_instance_arn: str
 
 
 @runtime_checkable
-class IQuickConnect(Protocol):
+class IQuickConnect(IConnectResource, Protocol):
     """A quick connect, created in this app or imported."""
-
-    @property
-    def node(self) -> Node:
-        """The construct tree node."""
-        ...
 
     @property
     def quick_connect_arn(self) -> str:
@@ -154,11 +150,6 @@ class IQuickConnect(Protocol):
     @property
     def quick_connect_type(self) -> QuickConnectType | None:
         """The destination kind; None for an imported quick connect whose type was not declared."""
-        ...
-
-    @property
-    def instance_arn(self) -> str:
-        """The ARN of the instance the quick connect belongs to."""
         ...
 
 

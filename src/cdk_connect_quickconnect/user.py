@@ -9,6 +9,7 @@ from constructs import Construct, Node
 
 from ._arn import resource_id_of
 from ._imported import ImportedConnectResource
+from ._resource import IConnectResource
 from .lookups import ConnectLookup, arn_from_context
 
 if TYPE_CHECKING:
@@ -16,13 +17,8 @@ if TYPE_CHECKING:
 
 
 @runtime_checkable
-class IUser(Protocol):
+class IUser(IConnectResource, Protocol):
     """A Connect user, created in this app or imported."""
-
-    @property
-    def node(self) -> Node:
-        """The construct tree node."""
-        ...
 
     @property
     def user_arn(self) -> str:
@@ -38,11 +34,6 @@ class IUser(Protocol):
 
         @attribute
         """
-        ...
-
-    @property
-    def instance_arn(self) -> str:
-        """The ARN of the instance the user belongs to."""
         ...
 
 
