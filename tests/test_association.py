@@ -1,12 +1,14 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_connect as connect
+from aws_cdk import aws_lambda as lambda_
 from aws_cdk.assertions import Match, Template
 from syrupy.assertion import SnapshotAssertion
 
@@ -173,6 +175,20 @@ def test_associations_depend_on_the_policy_that_lets_the_handler_act() -> None:
     ]
     (association,) = [r for r in template["Resources"].values() if r["Type"] == "Custom::ConnectQueueQuickConnects"]
     assert policy in association["DependsOn"]
+
+
+def test_handler_runs_on_the_newest_python_runtime_aws_cdk_lib_offers() -> None:
+    newest = max(
+        (name for name in dir(lambda_.Runtime) if re.fullmatch(r"PYTHON_3_\d+", name)),
+        key=lambda name: int(name.rsplit("_", 1)[1]),
+    )
+    stack = new_stack()
+    queue = Queue.from_queue_arn(stack, "BasicQueue", QUEUE_ARN)
+    QueueQuickConnectAssociation(stack, "OnBasic", queue=queue, quick_connects=_phone_quick_connects(stack, 1))
+    Template.from_stack(stack).has_resource_properties(
+        "AWS::Lambda::Function",
+        {"Handler": "_handlers.index.on_event", "Runtime": getattr(lambda_.Runtime, newest).name},
+    )
 
 
 def test_handler_asset_holds_only_handler_sources(tmp_path: Path) -> None:

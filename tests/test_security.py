@@ -25,7 +25,7 @@ from cdk_connect_quickconnect import (
     QuickConnectDestination,
     User,
 )
-from tests.support import ACCOUNT, INSTANCE_ARN, QUEUE_ARN, REGION, USER_ARN, example_context
+from tests.support import ACCOUNT, INSTANCE_ARN, QUEUE_ARN, REGION, USER_ARN, cfn_lint_findings, example_context
 from tests.test_examples import _load_example_app
 
 #: Every action a role of this library may be allowed, per role. Anything else fails the gate.
@@ -233,6 +233,11 @@ def test_every_policy_is_least_privilege(factory: Any) -> None:
         violations, checked = _policy_violations(template, paths)
         assert violations == []
         assert checked >= 4  # logs, the Provider framework's invoke statements and managed policy, Connect access
+
+
+def test_the_every_construct_stack_passes_cfn_lint() -> None:
+    for template, _ in _templates_and_paths(_every_construct_app()):
+        assert cfn_lint_findings(template) == []
 
 
 def test_least_privilege_gate_rejects_wildcards_and_unknown_actions() -> None:
