@@ -164,59 +164,63 @@ def resolve(lookup: Lookup, client: ConnectClient) -> Found:
         raise ConnectLookupError(f"Looking up the {lookup.what} failed: {error}") from error
 
 
-def _search_queues(lookup: Lookup, client: ConnectClient) -> Candidates:
-    """SearchQueues on the exact name; existing names come from ListQueues (standard queues)."""
-    queues = paginate(
-        client,
-        "SearchQueues",
-        "Queues",
-        lookup.log,
-        InstanceId=lookup.instance_id,
-        SearchCriteria={"StringCondition": {"FieldName": "name", "Value": lookup.name, "ComparisonType": "EXACT"}},
-        MaxResults=PAGE_SIZES["SearchQueues"],
-    )
-    matches = [Found.from_item(queue, "QueueArn", "QueueId") for queue in queues if queue.get("Name") == lookup.name]
+@dataclass(frozen=True)
+class _Search:
+    """How one kind is searched by exact name (a Search API) and listed for suggestions (a List API)."""
 
-    def existing_names() -> list[str]:
-        summaries = paginate(
+    search_operation: str
+    search_items: str
+    search_field: str
+    name_key: str
+    arn_key: str
+    id_key: str
+    list_operation: str
+    list_items: str
+    list_filters: Mapping[str, Any]
+
+    def __call__(self, lookup: Lookup, client: ConnectClient) -> Candidates:
+        """Search on the exact name; existing names come from the List API, read only if needed."""
+        condition = {"FieldName": self.search_field, "Value": lookup.name, "ComparisonType": "EXACT"}
+        items = paginate(
             client,
-            "ListQueues",
-            "QueueSummaryList",
+            self.search_operation,
+            self.search_items,
             lookup.log,
             InstanceId=lookup.instance_id,
-            QueueTypes=["STANDARD"],
-            MaxResults=PAGE_SIZES["ListQueues"],
+            SearchCriteria={"StringCondition": condition},
+            MaxResults=PAGE_SIZES[self.search_operation],
         )
-        return _names(summaries, "Name")
+        matches = [
+            Found.from_item(item, self.arn_key, self.id_key) for item in items if item.get(self.name_key) == lookup.name
+        ]
 
-    return Candidates(matches, existing_names)
+        def existing_names() -> list[str]:
+            summaries = paginate(
+                client,
+                self.list_operation,
+                self.list_items,
+                lookup.log,
+                InstanceId=lookup.instance_id,
+                MaxResults=PAGE_SIZES[self.list_operation],
+                **self.list_filters,
+            )
+            return _names(summaries, self.name_key)
+
+        return Candidates(matches, existing_names)
 
 
-def _search_users(lookup: Lookup, client: ConnectClient) -> Candidates:
-    """SearchUsers on the exact username; existing usernames come from ListUsers."""
-    users = paginate(
-        client,
-        "SearchUsers",
-        "Users",
-        lookup.log,
-        InstanceId=lookup.instance_id,
-        SearchCriteria={"StringCondition": {"FieldName": "Username", "Value": lookup.name, "ComparisonType": "EXACT"}},
-        MaxResults=PAGE_SIZES["SearchUsers"],
-    )
-    matches = [Found.from_item(user, "Arn", "Id") for user in users if user.get("Username") == lookup.name]
-
-    def existing_names() -> list[str]:
-        summaries = paginate(
-            client,
-            "ListUsers",
-            "UserSummaryList",
-            lookup.log,
-            InstanceId=lookup.instance_id,
-            MaxResults=PAGE_SIZES["ListUsers"],
-        )
-        return _names(summaries, "Username")
-
-    return Candidates(matches, existing_names)
+_search_queues = _Search(
+    "SearchQueues",
+    "Queues",
+    "name",
+    "Name",
+    "QueueArn",
+    "QueueId",
+    "ListQueues",
+    "QueueSummaryList",
+    {"QueueTypes": ["STANDARD"]},
+)
+_search_users = _Search("SearchUsers", "Users", "Username", "Username", "Arn", "Id", "ListUsers", "UserSummaryList", {})
 
 
 def _list_contact_flows(lookup: Lookup, client: ConnectClient) -> Candidates:
