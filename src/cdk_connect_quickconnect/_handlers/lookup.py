@@ -210,17 +210,27 @@ class _Search:
 
 
 _search_queues = _Search(
-    "SearchQueues",
-    "Queues",
-    "name",
-    "Name",
-    "QueueArn",
-    "QueueId",
-    "ListQueues",
-    "QueueSummaryList",
-    {"QueueTypes": ["STANDARD"]},
+    search_operation="SearchQueues",
+    search_items="Queues",
+    search_field="name",
+    name_key="Name",
+    arn_key="QueueArn",
+    id_key="QueueId",
+    list_operation="ListQueues",
+    list_items="QueueSummaryList",
+    list_filters={"QueueTypes": ["STANDARD"]},
 )
-_search_users = _Search("SearchUsers", "Users", "Username", "Username", "Arn", "Id", "ListUsers", "UserSummaryList", {})
+_search_users = _Search(
+    search_operation="SearchUsers",
+    search_items="Users",
+    search_field="Username",
+    name_key="Username",
+    arn_key="Arn",
+    id_key="Id",
+    list_operation="ListUsers",
+    list_items="UserSummaryList",
+    list_filters={},
+)
 
 
 def _list_contact_flows(lookup: Lookup, client: ConnectClient) -> Candidates:
