@@ -22,7 +22,11 @@ class ImportedConnectResource(Resource):
         super().__init__(scope, id, environment_from_arn=environment_arn(arn))
         self._arn = arn
         self._instance_arn = instance_arn_of(self, self.ARN_PROPERTY, arn, self.KIND)
-        self._resource_id = resource_id_of(self, self.ARN_PROPERTY, arn, self.KIND)
+
+    @property
+    def _resource_id(self) -> str:
+        """The id cut from the ARN: parsed when concrete, an ``Fn::Select`` built on use when a token."""
+        return resource_id_of(self, self.ARN_PROPERTY, self._arn, self.KIND)
 
     @property
     def instance_arn(self) -> str:

@@ -40,7 +40,8 @@ class QueueQuickConnectAssociation(Resource):
     def __init__(self, scope: Construct, id: str, *, queue: IQueue, quick_connects: Sequence[IQuickConnect]) -> None:
         super().__init__(scope, id)
         self.queue = queue
-        self._quick_connects: list[IQuickConnect] = []
+        #: The quick connects listed, in order, keyed by ARN (or resolved token) to refuse duplicates.
+        self._listed: dict[str, IQuickConnect] = {}
         provider = ConnectHandlerProvider.of(self)
         self._claim_queue(provider)
         if not quick_connects:
@@ -53,7 +54,7 @@ class QueueQuickConnectAssociation(Resource):
             resource_type=RESOURCE_TYPE,
             properties={
                 "QueueArn": queue.queue_arn,
-                "QuickConnectArns": Lazy.list(_ArnsProducer(self._quick_connects)),
+                "QuickConnectArns": Lazy.list(_ArnsProducer(self._listed)),
             },
         )
         # Instance-scoped, not the queue's own ARN: a looked-up queue's ARN is only known once the provider
@@ -83,14 +84,13 @@ class QueueQuickConnectAssociation(Resource):
     @property
     def quick_connects(self) -> tuple[IQuickConnect, ...]:
         """The quick connects this resource makes available on the queue."""
-        return tuple(self._quick_connects)
+        return tuple(self._listed.values())
 
     def add_quick_connects(self, *quick_connects: IQuickConnect) -> None:
         """Also make ``quick_connects`` available on the queue; duplicates and other instances fail at synth."""
         for quick_connect in quick_connects:
             self._check_same_instance(quick_connect)
             self._check_not_listed(quick_connect)
-            self._quick_connects.append(quick_connect)
 
     def _claim_queue(self, provider: ConnectHandlerProvider) -> None:
         key = _queue_key(self, self.queue)
@@ -114,24 +114,21 @@ class QueueQuickConnectAssociation(Resource):
             )
 
     def _check_not_listed(self, quick_connect: IQuickConnect) -> None:
-        key = self._identity(quick_connect)
-        for listed in self._quick_connects:
-            if self._identity(listed) == key:
-                fail(self, "quick_connects", "list each quick connect once", f"{quick_connect.node.path} twice")
-
-    def _identity(self, quick_connect: IQuickConnect) -> str:
-        return _arn_key(self, quick_connect.quick_connect_arn)
+        key = _arn_key(self, quick_connect.quick_connect_arn)
+        if key in self._listed:
+            fail(self, "quick_connects", "list each quick connect once", f"{quick_connect.node.path} twice")
+        self._listed[key] = quick_connect
 
 
 @jsii.implements(IStableListProducer)
 class _ArnsProducer:
     """The quick connect ARNs, read at synth so ``add_quick_connects`` after construction is included."""
 
-    def __init__(self, quick_connects: list[IQuickConnect]) -> None:
-        self._quick_connects = quick_connects
+    def __init__(self, listed: dict[str, IQuickConnect]) -> None:
+        self._listed = listed
 
     def produce(self) -> list[str]:
-        return [quick_connect.quick_connect_arn for quick_connect in self._quick_connects]
+        return [quick_connect.quick_connect_arn for quick_connect in self._listed.values()]
 
 
 def _arn_key(scope: Construct, arn: str) -> str:

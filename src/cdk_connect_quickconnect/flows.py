@@ -206,7 +206,6 @@ class _TransferFlowBase(Resource):
             description=description,
         )
         self._contact_flow_arn = self._resource.attr_contact_flow_arn
-        self._contact_flow_id = resource_id_of(self, "contact_flow_arn", self._contact_flow_arn, "contact flow")
 
     @classmethod
     def from_default(
@@ -239,7 +238,7 @@ class _TransferFlowBase(Resource):
 
         @attribute
         """
-        return self._contact_flow_id
+        return resource_id_of(self, "contact_flow_arn", self._contact_flow_arn, "contact flow")
 
     @property
     def flow_type(self) -> ContactFlowType:

@@ -72,7 +72,6 @@ class _CfnQueueReference:
 
     def __init__(self, cfn_queue: connect.CfnQueue) -> None:
         self._cfn_queue = cfn_queue
-        self._queue_id = resource_id_of(cfn_queue, "queue_arn", cfn_queue.attr_queue_arn, "queue")
 
     @property
     def node(self) -> Node:
@@ -84,7 +83,7 @@ class _CfnQueueReference:
 
     @property
     def queue_id(self) -> str:
-        return self._queue_id
+        return resource_id_of(self._cfn_queue, "queue_arn", self.queue_arn, "queue")
 
     @property
     def instance_arn(self) -> str:

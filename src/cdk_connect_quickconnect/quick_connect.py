@@ -212,7 +212,6 @@ class QuickConnect(Resource):
             quick_connect_config=destination.to_config(),
         )
         self._arn = resource.attr_quick_connect_arn
-        self._id = resource_id_of(self, "quick_connect_arn", self._arn, "quick connect")
 
     @staticmethod
     def from_quick_connect_arn(
@@ -238,11 +237,11 @@ class QuickConnect(Resource):
 
     @property
     def quick_connect_id(self) -> str:
-        """The quick connect id, cut from the ARN.
+        """The quick connect id, cut from the ARN (built on first use: most apps never read it).
 
         @attribute
         """
-        return self._id
+        return resource_id_of(self, "quick_connect_arn", self._arn, "quick connect")
 
     @property
     def quick_connect_type(self) -> QuickConnectType:

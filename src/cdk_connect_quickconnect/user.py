@@ -55,7 +55,6 @@ class _CfnUserReference:
 
     def __init__(self, cfn_user: connect.CfnUser) -> None:
         self._cfn_user = cfn_user
-        self._user_id = resource_id_of(cfn_user, "user_arn", cfn_user.attr_user_arn, "user")
 
     @property
     def node(self) -> Node:
@@ -67,7 +66,7 @@ class _CfnUserReference:
 
     @property
     def user_id(self) -> str:
-        return self._user_id
+        return resource_id_of(self._cfn_user, "user_arn", self.user_arn, "user")
 
     @property
     def instance_arn(self) -> str:
