@@ -203,7 +203,7 @@ class QuickConnect(Resource):
         destination.validate(self, instance.instance_arn)
         self._instance_arn = instance.instance_arn
         self._type = destination.quick_connect_type
-        resource = connect.CfnQuickConnect(
+        self._resource = connect.CfnQuickConnect(
             self,
             "Resource",
             instance_arn=instance.instance_arn,
@@ -211,7 +211,6 @@ class QuickConnect(Resource):
             description=description,
             quick_connect_config=destination.to_config(),
         )
-        self._arn = resource.attr_quick_connect_arn
 
     @staticmethod
     def from_quick_connect_arn(
@@ -233,7 +232,7 @@ class QuickConnect(Resource):
 
         @attribute
         """
-        return self._arn
+        return self._resource.attr_quick_connect_arn
 
     @property
     def quick_connect_id(self) -> str:
@@ -241,7 +240,7 @@ class QuickConnect(Resource):
 
         @attribute
         """
-        return resource_id_of(self, "quick_connect_arn", self._arn, "quick connect")
+        return resource_id_of(self, "quick_connect_arn", self.quick_connect_arn, "quick connect")
 
     @property
     def quick_connect_type(self) -> QuickConnectType:
