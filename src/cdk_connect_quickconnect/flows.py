@@ -111,7 +111,6 @@ class _LookedUpContactFlow(ConnectLookup):
             flow_type=flow_type.value,
             refresh=refresh,
         )
-        self._instance_arn = instance.instance_arn
         self._flow_type = flow_type
 
     @property
@@ -125,10 +124,6 @@ class _LookedUpContactFlow(ConnectLookup):
     @property
     def flow_type(self) -> ContactFlowType:
         return self._flow_type
-
-    @property
-    def instance_arn(self) -> str:
-        return self._instance_arn
 
 
 class ContactFlow:

@@ -62,10 +62,6 @@ class _LookedUpInstance(ConnectLookup):
         super().__init__(scope, id, kind="instance", name=alias, refresh=refresh)
 
     @property
-    def instance_arn(self) -> str:
-        return self.arn
-
-    @property
     def instance_id(self) -> str:
         return self.resource_id
 

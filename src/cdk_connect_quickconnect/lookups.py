@@ -85,6 +85,14 @@ class ConnectLookup(Resource):
         self._grant_reads(provider, kind, instance_arn)
         self.arn = self.resource.get_att_string("Arn")
         self.resource_id = self.resource.get_att_string("Id")
+        self._searched_instance_arn = instance_arn
+
+    @property
+    def instance_arn(self) -> str:
+        """The ARN of the instance searched (for an instance lookup, the instance found)."""
+        if self._searched_instance_arn is None:
+            return self.arn
+        return self._searched_instance_arn
 
     def _grant_reads(self, provider: ConnectHandlerProvider, kind: str, instance_arn: str | None) -> None:
         if kind == "instance":

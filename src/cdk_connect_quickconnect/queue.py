@@ -96,7 +96,6 @@ class _CfnQueueReference:
 class _LookedUpQueue(ConnectLookup):
     def __init__(self, scope: Construct, id: str, instance: IConnectInstance, name: str, refresh: str | None) -> None:
         super().__init__(scope, id, kind="queue", name=name, instance_arn=instance.instance_arn, refresh=refresh)
-        self._instance_arn = instance.instance_arn
 
     @property
     def queue_arn(self) -> str:
@@ -105,10 +104,6 @@ class _LookedUpQueue(ConnectLookup):
     @property
     def queue_id(self) -> str:
         return self.resource_id
-
-    @property
-    def instance_arn(self) -> str:
-        return self._instance_arn
 
     def add_quick_connects(self, *quick_connects: IQuickConnect) -> QueueQuickConnectAssociation:
         return _add_quick_connects(self, self, quick_connects)

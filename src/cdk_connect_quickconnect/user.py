@@ -78,7 +78,6 @@ class _LookedUpUser(ConnectLookup):
         self, scope: Construct, id: str, instance: IConnectInstance, username: str, refresh: str | None
     ) -> None:
         super().__init__(scope, id, kind="user", name=username, instance_arn=instance.instance_arn, refresh=refresh)
-        self._instance_arn = instance.instance_arn
 
     @property
     def user_arn(self) -> str:
@@ -87,10 +86,6 @@ class _LookedUpUser(ConnectLookup):
     @property
     def user_id(self) -> str:
         return self.resource_id
-
-    @property
-    def instance_arn(self) -> str:
-        return self._instance_arn
 
 
 class User:
