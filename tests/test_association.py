@@ -260,6 +260,29 @@ def test_fails_when_a_second_association_targets_the_same_queue() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("arn", "part", "expected"),
+    [
+        (QUEUE_ARN.replace("us-east-1", "eu-west-2"), "Region", "us-east-1"),
+        (QUEUE_ARN.replace("111122223333", "444455556666"), "account", "111122223333"),
+    ],
+)
+def test_fails_when_the_queue_is_outside_the_stacks_environment(arn: str, part: str, expected: str) -> None:
+    stack = new_stack()
+    queue = Queue.from_queue_arn(stack, "Elsewhere", arn)
+    with pytest.raises(ConnectValidationError) as raised:
+        QueueQuickConnectAssociation(stack, "OnQueue", queue=queue, quick_connects=_phone_quick_connects(stack, 1))
+    assert str(raised.value) == f"'queue' must be in the stack's {part} {expected}, got {arn!r} (at Stack/OnQueue)"
+
+
+def test_environment_agnostic_stacks_take_any_queue() -> None:
+    stack = cdk.Stack(cdk.App(), "Agnostic")
+    queue = Queue.from_queue_arn(stack, "Queue", QUEUE_ARN.replace("us-east-1", "eu-west-2"))
+    quick_connects = _phone_quick_connects(stack, 1, instance_arn=INSTANCE_ARN.replace("us-east-1", "eu-west-2"))
+    QueueQuickConnectAssociation(stack, "OnQueue", queue=queue, quick_connects=quick_connects)
+    Template.from_stack(stack).resource_count_is("Custom::ConnectQueueQuickConnects", 1)
+
+
 def test_association_template_passes_cfn_lint_and_matches_snapshot(snapshot_json: SnapshotAssertion) -> None:
     stack = new_stack()
     queue = Queue.from_queue_arn(stack, "BasicQueue", QUEUE_ARN)

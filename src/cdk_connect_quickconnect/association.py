@@ -13,7 +13,7 @@ import jsii
 from aws_cdk import CustomResource, IStableListProducer, Lazy, Resource, Stack
 from constructs import Construct
 
-from ._arn import same_instance
+from ._arn import parse_arn, same_instance
 from ._provider import ConnectHandlerProvider
 from ._validation import fail, is_token
 from .queue import IQueue
@@ -44,6 +44,7 @@ class QueueQuickConnectAssociation(Resource):
         self._listed: dict[str, IQuickConnect] = {}
         provider = ConnectHandlerProvider.of(self)
         self._claim_queue(provider)
+        self._check_same_environment()
         if not quick_connects:
             fail(self, "quick_connects", "list at least one quick connect", list(quick_connects))
         self.add_quick_connects(*quick_connects)
@@ -103,6 +104,20 @@ class QueueQuickConnectAssociation(Resource):
                 self.queue.node.path,
             )
         provider.register(key, self)
+
+    def _check_same_environment(self) -> None:
+        """The handler calls Connect in its own account and Region: the queue must be there too."""
+        queue_arn = self.queue.queue_arn
+        stack = Stack.of(self)
+        parsed = parse_arn(self, "queue", queue_arn, "queue")
+        if parsed is None:
+            return
+        for part, queue_value, stack_value in (
+            ("Region", parsed.region, stack.region),
+            ("account", parsed.account, stack.account),
+        ):
+            if not is_token(stack_value) and queue_value != stack_value:
+                fail(self, "queue", f"be in the stack's {part} {stack_value}", queue_arn)
 
     def _check_same_instance(self, quick_connect: IQuickConnect) -> None:
         if not same_instance(quick_connect.instance_arn, self.queue.instance_arn):
