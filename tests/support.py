@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
+from aws_cdk import aws_connect as connect
 from cfnlint.api import lint
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +39,17 @@ def new_stack(name: str = "Stack") -> cdk.Stack:
     """A stack in a fresh app, with a concrete environment so ARNs and regions resolve."""
     app = cdk.App()
     return cdk.Stack(app, name, env=cdk.Environment(account=ACCOUNT, region=REGION))
+
+
+def owned_cfn_queue(stack: cdk.Stack, construct_id: str = "Owned") -> connect.CfnQueue:
+    """A queue the stack itself creates, on the test instance."""
+    return connect.CfnQueue(
+        stack,
+        construct_id,
+        instance_arn=INSTANCE_ARN,
+        name=construct_id,
+        hours_of_operation_arn=f"{INSTANCE_ARN}/operating-hours/h",
+    )
 
 
 def template_of(stack: cdk.Stack) -> dict[str, Any]:

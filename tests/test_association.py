@@ -7,7 +7,6 @@ from typing import Any
 
 import aws_cdk as cdk
 import pytest
-from aws_cdk import aws_connect as connect
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk.assertions import Match, Template
 from syrupy.assertion import SnapshotAssertion
@@ -27,6 +26,7 @@ from tests.support import (
     cfn_lint_findings,
     new_stack,
     normalise,
+    owned_cfn_queue,
     template_of,
 )
 
@@ -109,13 +109,7 @@ def test_add_quick_connects_extends_an_explicit_association() -> None:
 def test_associates_with_a_queue_of_the_same_stack() -> None:
     stack = new_stack()
     (quick_connect,) = _phone_quick_connects(stack, 1)
-    cfn_queue = connect.CfnQueue(
-        stack,
-        "Owned",
-        instance_arn=INSTANCE_ARN,
-        name="Owned",
-        hours_of_operation_arn=f"{INSTANCE_ARN}/operating-hours/h",
-    )
+    cfn_queue = owned_cfn_queue(stack)
     Queue.from_cfn_queue(cfn_queue).add_quick_connects(quick_connect)
 
     queue_arn = {"Fn::GetAtt": [stack.get_logical_id(cfn_queue), "QueueArn"]}

@@ -9,7 +9,6 @@ from typing import Any
 
 import aws_cdk as cdk
 import pytest
-from aws_cdk import aws_connect as connect
 from aws_cdk import aws_s3 as s3
 from cdk_nag import AwsSolutionsChecks
 
@@ -25,7 +24,16 @@ from cdk_connect_quickconnect import (
     QuickConnectDestination,
     User,
 )
-from tests.support import ACCOUNT, INSTANCE_ARN, QUEUE_ARN, REGION, USER_ARN, cfn_lint_findings, example_context
+from tests.support import (
+    ACCOUNT,
+    INSTANCE_ARN,
+    QUEUE_ARN,
+    REGION,
+    USER_ARN,
+    cfn_lint_findings,
+    example_context,
+    owned_cfn_queue,
+)
 from tests.test_examples import _load_example_app
 
 #: Every action a role of this library may be allowed, per role. Anything else fails the gate.
@@ -94,13 +102,7 @@ def _every_construct_app() -> cdk.App:
         destination=QuickConnectDestination.user(looked_up_user, default_agent),
     )
     looked_up_queue.add_quick_connects(looked_up_phone, to_mav2)
-    cfn_queue = connect.CfnQueue(
-        stack,
-        "Owned",
-        instance_arn=INSTANCE_ARN,
-        name="Owned",
-        hours_of_operation_arn=f"{INSTANCE_ARN}/operating-hours/h",
-    )
+    cfn_queue = owned_cfn_queue(stack)
     Queue.from_cfn_queue(cfn_queue).add_quick_connects(
         QuickConnect.from_quick_connect_arn(stack, "Imported", f"{INSTANCE_ARN}/transfer-destination/qc-1")
     )
