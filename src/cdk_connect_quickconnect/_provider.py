@@ -13,6 +13,7 @@ from aws_cdk import custom_resources as cr
 from constructs import Construct
 
 from ._nag import LAMBDA_BASIC_EXECUTION, acknowledge, acknowledge_wildcard_resources
+from ._validation import comparable
 
 _INSTANCE_SCOPED_REASON = (
     "Scoped to one Amazon Connect instance's queues, quick connects, agents or flows: the resources are only "
@@ -47,7 +48,7 @@ class ConnectHandlerProvider(Construct):
 
     def __init__(self, scope: Construct, id: str) -> None:
         super().__init__(scope, id)
-        self._granted: set[tuple[tuple[str, ...], tuple[str, ...]]] = set()
+        self._granted: set[tuple[str, tuple[str, ...], tuple[str, ...]]] = set()
         #: Constructs registered per key (e.g. the one association per queue), see :meth:`register`.
         self._registered: dict[str, Construct] = {}
         log_group = logs.LogGroup(
@@ -94,7 +95,7 @@ class ConnectHandlerProvider(Construct):
 
         Only for resources known before any custom resource of this provider runs (never a lookup's token).
         """
-        if self._first_grant(("handler", *actions), resources):
+        if self._first_grant("handler", actions, resources):
             self.role.add_to_principal_policy(iam.PolicyStatement(actions=list(actions), resources=list(resources)))
             acknowledge_wildcard_resources(self.role, list(resources), _UNSCOPABLE_REASON)
 
@@ -105,7 +106,7 @@ class ConnectHandlerProvider(Construct):
         not depend on it, so resources may name tokens of other lookups (an instance found by alias) without
         a dependency cycle.
         """
-        if self._first_grant(("access", *actions), resources):
+        if self._first_grant("access", actions, resources):
             self._access_policy().add_statements(iam.PolicyStatement(actions=list(actions), resources=list(resources)))
             acknowledge_wildcard_resources(self._access_policy(), list(resources), _INSTANCE_SCOPED_REASON)
         consumer.node.add_dependency(self._access_policy())
@@ -122,8 +123,9 @@ class ConnectHandlerProvider(Construct):
             return existing
         return iam.Policy(self, "ConnectAccess", roles=[self.role])
 
-    def _first_grant(self, actions: Sequence[str], resources: Sequence[str]) -> bool:
-        key = (tuple(actions), tuple(repr(Stack.of(self).resolve(resource)) for resource in resources))
+    def _first_grant(self, policy: str, actions: Sequence[str], resources: Sequence[str]) -> bool:
+        """Whether this grant is new to ``policy`` (and remember it): the same grant twice adds one statement."""
+        key = (policy, tuple(actions), tuple(comparable(self, resource) for resource in resources))
         if key in self._granted:
             return False
         self._granted.add(key)

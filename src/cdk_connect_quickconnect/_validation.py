@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Any, NoReturn
 
-from aws_cdk import Token
+from aws_cdk import Stack, Token
 from constructs import IConstruct
 
 _MAX_SHOWN_VALUE = 200
@@ -29,6 +29,11 @@ def is_token(value: Any) -> bool:
         # A plain string: answered here, sparing a round trip to the jsii runtime on every validation.
         return False
     return bool(Token.is_unresolved(value))
+
+
+def comparable(scope: IConstruct, value: str) -> str:
+    """A key equal for equal values, tokens included: a token is compared by what it resolves to."""
+    return repr(Stack.of(scope).resolve(value)) if is_token(value) else value
 
 
 def describe(value: Any, *, with_length: bool = False) -> str:

@@ -15,7 +15,7 @@ from constructs import Construct
 
 from ._arn import parse_arn, same_instance
 from ._provider import ConnectHandlerProvider
-from ._validation import fail, is_token
+from ._validation import comparable, fail, is_token
 from .queue import IQueue
 from .quick_connect import IQuickConnect
 
@@ -129,7 +129,7 @@ class QueueQuickConnectAssociation(Resource):
             )
 
     def _check_not_listed(self, quick_connect: IQuickConnect) -> None:
-        key = _arn_key(self, quick_connect.quick_connect_arn)
+        key = comparable(self, quick_connect.quick_connect_arn)
         if key in self._listed:
             fail(self, "quick_connects", "list each quick connect once", f"{quick_connect.node.path} twice")
         self._listed[key] = quick_connect
@@ -146,10 +146,5 @@ class _ArnsProducer:
         return [quick_connect.quick_connect_arn for quick_connect in self._listed.values()]
 
 
-def _arn_key(scope: Construct, arn: str) -> str:
-    """A comparable key for an ARN that may be a token."""
-    return repr(Stack.of(scope).resolve(arn)) if is_token(arn) else arn
-
-
 def _queue_key(scope: Construct, queue: IQueue) -> str:
-    return f"queue-association:{_arn_key(scope, queue.queue_arn)}"
+    return f"queue-association:{comparable(scope, queue.queue_arn)}"
