@@ -11,6 +11,7 @@ Synthesize with ``make example``; deploy to a real instance with, for example::
 from __future__ import annotations
 
 import aws_cdk as cdk
+from agent_initiated_flow import AgentInitiatedFlowStack
 from constructs import Construct
 from dependency_cycle import OwnedQueueStack
 
@@ -106,6 +107,7 @@ def create_app(context: dict[str, object] | None = None) -> cdk.App:
     SeedWalkthroughStack(app, "SeedWalkthrough")
     CustomPromptsStack(app, "CustomPrompts")
     OwnedQueueStack(app, "OwnedQueue")
+    AgentInitiatedFlowStack(app, "AgentInitiatedFlow")
     return app
 
 

@@ -169,6 +169,22 @@ def test_cycle_check_detects_the_cloudformation_only_design(example_templates: d
     assert _has_cycle(template)
 
 
+def test_agent_initiated_flow_stack_runs_a_looked_up_inbound_flow(
+    example_templates: dict[str, dict[str, Any]],
+) -> None:
+    template = example_templates["AgentInitiatedFlow"]
+    (quick_connect,) = _resources_of_type(template, "AWS::Connect::QuickConnect")
+    (association,) = _resources_of_type(template, "Custom::ConnectQueueQuickConnects")
+    flow_lookup = next(name for name, p in _lookups(template).items() if p["Kind"] == "contact-flow")
+
+    assert _lookups(template)[flow_lookup]["ContactFlowType"] == "CONTACT_FLOW"
+    assert quick_connect["Properties"]["QuickConnectConfig"] == {
+        "QuickConnectType": "FLOW",
+        "FlowConfig": {"ContactFlowArn": {"Fn::GetAtt": [flow_lookup, "Arn"]}},
+    }
+    assert len(association["Properties"]["QuickConnectArns"]) == 1
+
+
 def test_instance_given_by_alias_is_looked_up_without_a_cycle() -> None:
     context = {**example_context(), "instanceAlias": "my-contact-center"}
     assembly = _load_example_app().create_app(context=context).synth()
@@ -199,6 +215,6 @@ def test_the_pinned_cdk_cli_synthesizes_the_example_app(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
-    for stack in ("SeedWalkthrough", "CustomPrompts", "OwnedQueue"):
+    for stack in ("SeedWalkthrough", "CustomPrompts", "OwnedQueue", "AgentInitiatedFlow"):
         template = json.loads((tmp_path / "cdk.out" / f"{stack}.template.json").read_text())
         assert _resources_of_type(template, "AWS::Connect::QuickConnect"), stack

@@ -12,6 +12,7 @@ from cdk_connect_quickconnect import (
     ConnectValidationError,
     ContactFlow,
     ContactFlowType,
+    IContactFlow,
     Queue,
     QueueTransferFlow,
     QuickConnect,
@@ -112,6 +113,63 @@ def test_phone_destination_renders_phone_config_only(parts: _Parts) -> None:
     )
 
 
+INBOUND_FLOW_ARN = f"{INSTANCE_ARN}/contact-flow/{FLOW_ID}"
+
+
+def _inbound_flow(parts: _Parts, flow_type: ContactFlowType | None = ContactFlowType.CONTACT_FLOW) -> IContactFlow:
+    return ContactFlow.from_contact_flow_arn(parts.stack, "Inbound", INBOUND_FLOW_ARN, flow_type=flow_type)
+
+
+def test_flow_destination_renders_flow_config_only(parts: _Parts) -> None:
+    quick_connect = parts.quick_connect(QuickConnectDestination.flow(_inbound_flow(parts)))
+
+    Template.from_stack(parts.stack).has_resource_properties(
+        "AWS::Connect::QuickConnect",
+        {
+            "QuickConnectConfig": {
+                "QuickConnectType": "FLOW",
+                "FlowConfig": {"ContactFlowArn": INBOUND_FLOW_ARN},
+                "UserConfig": Match.absent(),
+                "QueueConfig": Match.absent(),
+                "PhoneConfig": Match.absent(),
+            },
+        },
+    )
+    assert quick_connect.quick_connect_type is QuickConnectType.FLOW
+
+
+def test_flow_destination_accepts_a_looked_up_inbound_flow(parts: _Parts) -> None:
+    flow = ContactFlow.from_contact_flow_name(
+        parts.stack, "Survey", parts.instance, "Send survey", ContactFlowType.CONTACT_FLOW
+    )
+    parts.quick_connect(QuickConnectDestination.flow(flow))
+
+    template = Template.from_stack(parts.stack)
+    template.has_resource_properties(
+        "AWS::Connect::QuickConnect",
+        {"QuickConnectConfig": {"QuickConnectType": "FLOW", "FlowConfig": {"ContactFlowArn": Match.any_value()}}},
+    )
+    template.has_resource_properties(
+        "Custom::ConnectLookup", {"Kind": "contact-flow", "Name": "Send survey", "ContactFlowType": "CONTACT_FLOW"}
+    )
+
+
+def test_flow_destination_accepts_an_imported_flow_of_undeclared_type(parts: _Parts) -> None:
+    parts.quick_connect(QuickConnectDestination.flow(_inbound_flow(parts, flow_type=None)))
+    Template.from_stack(parts.stack).has_resource_properties(
+        "AWS::Connect::QuickConnect", {"QuickConnectConfig": {"FlowConfig": {"ContactFlowArn": INBOUND_FLOW_ARN}}}
+    )
+
+
+def test_fails_when_flow_destination_runs_a_transfer_flow(parts: _Parts) -> None:
+    with pytest.raises(ConnectValidationError) as raised:
+        parts.quick_connect(QuickConnectDestination.flow(parts.agent_flow))
+    assert str(raised.value) == (
+        "'destination.flow' must be a flow of type CONTACT_FLOW for a FLOW quick connect, "
+        "got 'Stack/AgentFlow of type AGENT_TRANSFER' (at Stack/QC)"
+    )
+
+
 def test_exposes_arn_id_and_type(parts: _Parts) -> None:
     quick_connect = parts.quick_connect(QuickConnectDestination.phone_number("+18005550100"))
     arn = parts.get_att(quick_connect, "QuickConnectArn")
@@ -122,14 +180,24 @@ def test_exposes_arn_id_and_type(parts: _Parts) -> None:
     assert quick_connect.instance_arn == INSTANCE_ARN
 
 
-def test_imports_by_arn(parts: _Parts) -> None:
+@pytest.mark.parametrize("kind", list(QuickConnectType))
+def test_imports_by_arn(parts: _Parts, kind: QuickConnectType) -> None:
+    arn = f"{INSTANCE_ARN}/transfer-destination/{QUICK_CONNECT_ID}"
+    imported = QuickConnect.from_quick_connect_arn(parts.stack, "Imported", arn, quick_connect_type=kind)
+    assert (imported.quick_connect_arn, imported.quick_connect_id) == (arn, QUICK_CONNECT_ID)
+    assert imported.quick_connect_type is kind
+    assert imported.instance_arn == INSTANCE_ARN
+
+
+def test_imports_a_flow_quick_connect_by_type_name(parts: _Parts) -> None:
     arn = f"{INSTANCE_ARN}/transfer-destination/{QUICK_CONNECT_ID}"
     imported = QuickConnect.from_quick_connect_arn(
-        parts.stack, "Imported", arn, quick_connect_type=QuickConnectType.QUEUE
+        parts.stack,
+        "Imported",
+        arn,
+        quick_connect_type="FLOW",  # type: ignore[arg-type]
     )
-    assert (imported.quick_connect_arn, imported.quick_connect_id) == (arn, QUICK_CONNECT_ID)
-    assert imported.quick_connect_type is QuickConnectType.QUEUE
-    assert imported.instance_arn == INSTANCE_ARN
+    assert imported.quick_connect_type is QuickConnectType.FLOW
 
 
 def test_accepts_imported_flows_of_the_right_type(parts: _Parts) -> None:
@@ -229,7 +297,7 @@ def test_fails_when_queue_destination_uses_an_imported_agent_transfer_flow(parts
     )
 
 
-@pytest.mark.parametrize("member", ["queue", "user", "flow"])
+@pytest.mark.parametrize("member", ["queue", "user", "flow", "flow quick connect"])
 def test_fails_when_a_destination_belongs_to_another_instance(parts: _Parts, member: str) -> None:
     other_queue = Queue.from_queue_arn(parts.stack, "OtherQueue", OTHER_INSTANCE_ARN + "/queue/q1")
     other_user = User.from_user_arn(parts.stack, "OtherUser", OTHER_INSTANCE_ARN + "/agent/u1")
@@ -240,11 +308,15 @@ def test_fails_when_a_destination_belongs_to_another_instance(parts: _Parts, mem
         "queue": QuickConnectDestination.queue(other_queue, parts.queue_flow),
         "user": QuickConnectDestination.user(other_user, parts.agent_flow),
         "flow": QuickConnectDestination.queue(parts.queue, other_flow),
+        "flow quick connect": QuickConnectDestination.flow(
+            ContactFlow.from_contact_flow_arn(parts.stack, "OtherInbound", OTHER_INSTANCE_ARN + "/contact-flow/f2")
+        ),
     }[member]
     with pytest.raises(ConnectValidationError) as raised:
         parts.quick_connect(destination)
+    prop = member.split()[0]
     assert str(raised.value) == (
-        f"'destination.{member}' must belong to the quick connect's instance {INSTANCE_ARN}, "
+        f"'destination.{prop}' must belong to the quick connect's instance {INSTANCE_ARN}, "
         f"got {OTHER_INSTANCE_ARN!r} (at Stack/QC)"
     )
 
@@ -263,6 +335,13 @@ def test_quick_connect_templates_pass_cfn_lint(parts: _Parts) -> None:
         instance=parts.instance,
         name="q",
         destination=QuickConnectDestination.queue(parts.queue, parts.queue_flow),
+    )
+    QuickConnect(
+        parts.stack,
+        "ToFlow",
+        instance=parts.instance,
+        name="f",
+        destination=QuickConnectDestination.flow(_inbound_flow(parts)),
     )
     parts.quick_connect(QuickConnectDestination.phone_number("+18005550100"))
     assert cfn_lint_findings(template_of(parts.stack)) == []

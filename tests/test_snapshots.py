@@ -7,13 +7,24 @@ from syrupy.assertion import SnapshotAssertion
 from cdk_connect_quickconnect import (
     AgentTransferFlow,
     ConnectInstance,
+    ContactFlow,
+    ContactFlowType,
     Queue,
     QueueTransferFlow,
     QuickConnect,
     QuickConnectDestination,
     User,
 )
-from tests.support import INSTANCE_ARN, QUEUE_ARN, USER_ARN, cfn_lint_findings, new_stack, normalise, template_of
+from tests.support import (
+    FLOW_ID,
+    INSTANCE_ARN,
+    QUEUE_ARN,
+    USER_ARN,
+    cfn_lint_findings,
+    new_stack,
+    normalise,
+    template_of,
+)
 
 
 def test_agent_transfer_flow(snapshot_json: SnapshotAssertion) -> None:
@@ -45,6 +56,11 @@ def test_quick_connect_of_each_kind(snapshot_json: SnapshotAssertion) -> None:
         "User": QuickConnectDestination.user(User.from_user_arn(stack, "U", USER_ARN), agent_flow),
         "Queue": QuickConnectDestination.queue(Queue.from_queue_arn(stack, "Q", QUEUE_ARN), queue_flow),
         "Phone": QuickConnectDestination.phone_number("+18005550100"),
+        "Flow": QuickConnectDestination.flow(
+            ContactFlow.from_contact_flow_arn(
+                stack, "F", f"{INSTANCE_ARN}/contact-flow/{FLOW_ID}", flow_type=ContactFlowType.CONTACT_FLOW
+            )
+        ),
     }
     for name, destination in destinations.items():
         QuickConnect(stack, name, instance=instance, name=name, destination=destination)

@@ -28,10 +28,22 @@ class QuickConnectType(str, Enum):
     PHONE_NUMBER = "PHONE_NUMBER"
     QUEUE = "QUEUE"
     USER = "USER"
+    #: An agent-initiated flow run during an active contact (``FlowConfig``); chat channels only.
+    FLOW = "FLOW"
+
+
+#: The flow type each kind of quick connect runs; a PHONE_NUMBER quick connect runs none.
+#: FLOW: the admin guide's "agent-initiated flows" page, Limitations: "Only Inbound Flows are supported"
+#: (an inbound flow is ``CONTACT_FLOW`` in the API).
+REQUIRED_FLOW_TYPES = {
+    QuickConnectType.USER: ContactFlowType.AGENT_TRANSFER,
+    QuickConnectType.QUEUE: ContactFlowType.QUEUE_TRANSFER,
+    QuickConnectType.FLOW: ContactFlowType.CONTACT_FLOW,
+}
 
 
 class QuickConnectDestination:
-    """Where a quick connect transfers to; build one with :meth:`user`, :meth:`queue` or :meth:`phone_number`."""
+    """Where a quick connect transfers to: :meth:`user`, :meth:`queue`, :meth:`phone_number` or :meth:`flow`."""
 
     def __init__(
         self,
@@ -50,8 +62,8 @@ class QuickConnectDestination:
         self.target_queue = queue
         #: The agent, for a USER destination.
         self.target_user = user
-        #: The transfer flow, for QUEUE and USER destinations.
-        self.flow = flow
+        #: The flow run: the transfer flow of a QUEUE or USER destination, the flow itself of a FLOW one.
+        self.target_flow = flow
 
     @staticmethod
     def user(user: IUser, flow: IContactFlow) -> QuickConnectDestination:
@@ -68,6 +80,16 @@ class QuickConnectDestination:
         """Transfer to, or call, an external number in E.164 form (``+18005550100``)."""
         return QuickConnectDestination(QuickConnectType.PHONE_NUMBER, phone_number=phone_number)
 
+    @staticmethod
+    def flow(flow: IContactFlow) -> QuickConnectDestination:
+        """Run ``flow`` during the agent's active contact: an agent-initiated flow (``FLOW`` quick connect).
+
+        Connect accepts only inbound flows (type ``CONTACT_FLOW``) here, and runs them on chat contacts
+        only (web chat, SMS, WhatsApp Business, Apple Messages for Business), not on voice. A flow of
+        another declared type fails at synth; an imported flow without a declared type is not checked.
+        """
+        return QuickConnectDestination(QuickConnectType.FLOW, flow=flow)
+
     def validate(self, scope: Construct, instance_arn: str) -> None:
         """Fail at synth if this destination cannot work for a quick connect of ``instance_arn``."""
         check_pattern(
@@ -77,20 +99,16 @@ class QuickConnectDestination:
             E164,
             "be an E.164 number: '+', a country code and at most 15 digits (e.g. '+18005550100')",
         )
-        if self.flow is not None:
-            self._check_flow_type(scope, self.flow)
-            _check_same_instance(scope, "destination.flow", self.flow.instance_arn, instance_arn)
+        if self.target_flow is not None:
+            self._check_flow_type(scope, self.target_flow)
+            _check_same_instance(scope, "destination.flow", self.target_flow.instance_arn, instance_arn)
         if self.target_queue is not None:
             _check_same_instance(scope, "destination.queue", self.target_queue.instance_arn, instance_arn)
         if self.target_user is not None:
             _check_same_instance(scope, "destination.user", self.target_user.instance_arn, instance_arn)
 
     def _check_flow_type(self, scope: Construct, flow: IContactFlow) -> None:
-        expected = (
-            ContactFlowType.AGENT_TRANSFER
-            if self.quick_connect_type is QuickConnectType.USER
-            else ContactFlowType.QUEUE_TRANSFER
-        )
+        expected = REQUIRED_FLOW_TYPES[self.quick_connect_type]
         if flow.flow_type is not None and flow.flow_type is not expected:
             fail(
                 scope,
@@ -110,14 +128,19 @@ class QuickConnectDestination:
             if self.target_phone_number is not None
             else None,
             queue_config=connect.CfnQuickConnect.QueueQuickConnectConfigProperty(
-                contact_flow_arn=self.flow.contact_flow_arn, queue_arn=self.target_queue.queue_arn
+                contact_flow_arn=self.target_flow.contact_flow_arn, queue_arn=self.target_queue.queue_arn
             )
-            if self.target_queue is not None and self.flow is not None
+            if self.target_queue is not None and self.target_flow is not None
             else None,
             user_config=connect.CfnQuickConnect.UserQuickConnectConfigProperty(
-                contact_flow_arn=self.flow.contact_flow_arn, user_arn=self.target_user.user_arn
+                contact_flow_arn=self.target_flow.contact_flow_arn, user_arn=self.target_user.user_arn
             )
-            if self.target_user is not None and self.flow is not None
+            if self.target_user is not None and self.target_flow is not None
+            else None,
+            flow_config=connect.CfnQuickConnect.FlowQuickConnectConfigProperty(
+                contact_flow_arn=self.target_flow.contact_flow_arn
+            )
+            if kind is QuickConnectType.FLOW and self.target_flow is not None
             else None,
         )
 
@@ -177,7 +200,7 @@ class _ImportedQuickConnect(ImportedConnectResource):
 
 
 class QuickConnect(Resource):
-    """A quick connect (``AWS::Connect::QuickConnect``) to an agent, a queue or a phone number.
+    """A quick connect (``AWS::Connect::QuickConnect``) to an agent, a queue, a phone number or a flow.
 
     Agents see it only once it is associated with a queue they work: see ``QueueQuickConnectAssociation``.
 

@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import boto3
+import botocore.session
 from botocore.awsrequest import AWSResponse
 
 ACCOUNT = "123456789012"
@@ -187,6 +188,8 @@ class FakeConnect:
         quick_connect_id: str | None = None,
         not_found_for: int | None = None,
     ) -> QuickConnect:
+        if quick_connect_type not in _model_enum("QuickConnectType"):
+            raise ValueError(f"Connect has no quick connect type {quick_connect_type!r}")
         quick_connect_id = quick_connect_id or self._new_id()
         quick_connect = QuickConnect(
             quick_connect_id,
@@ -452,6 +455,17 @@ class FakeConnect:
 
 
 # ---- request checks that botocore leaves to the service -------------------------------------------
+
+
+_ENUMS: dict[str, tuple[str, ...]] = {}
+
+
+def _model_enum(shape_name: str) -> tuple[str, ...]:
+    """The values of an enum shape of botocore's ``connect`` model (e.g. ``QuickConnectType``)."""
+    if shape_name not in _ENUMS:
+        model = botocore.session.get_session().get_service_model("connect")
+        _ENUMS[shape_name] = tuple(model.shape_for(shape_name).enum)
+    return _ENUMS[shape_name]
 
 
 def _keep_caller_params(params: dict[str, Any], context: dict[str, Any], **_: Any) -> None:

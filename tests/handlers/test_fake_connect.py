@@ -170,6 +170,23 @@ def test_deleting_a_quick_connect_removes_it_from_every_queue(fake_connect, inst
     assert fake_connect.associations(other_queue) == frozenset()
 
 
+@pytest.mark.parametrize("kind", ["USER", "QUEUE", "PHONE_NUMBER", "FLOW"])
+def test_quick_connects_of_every_kind_of_the_model_are_associated_and_listed(
+    fake_connect, connect_client, instance, queue, kind
+):
+    quick_connect = fake_connect.add_quick_connect(instance, name=kind.lower(), quick_connect_type=kind)
+    connect_client.associate_queue_quick_connects(
+        InstanceId=instance.id, QueueId=queue.id, QuickConnectIds=[quick_connect.id]
+    )
+    listed = connect_client.list_queue_quick_connects(InstanceId=instance.id, QueueId=queue.id)
+    assert [(q["Id"], q["QuickConnectType"]) for q in listed["QuickConnectSummaryList"]] == [(quick_connect.id, kind)]
+
+
+def test_a_quick_connect_type_the_model_lacks_is_refused(fake_connect, instance):
+    with pytest.raises(ValueError, match="no quick connect type 'AGENT'"):
+        fake_connect.add_quick_connect(instance, quick_connect_type="AGENT")
+
+
 def test_list_queue_quick_connects_pages_through_everything(fake_connect, connect_client, instance, queue):
     quick_connects = fake_connect.add_quick_connects(instance, 25)
     fake_connect.console_associate(queue, [quick_connect.id for quick_connect in quick_connects])
