@@ -10,8 +10,15 @@
   operation against its state and answers with a parsed response or an HTTP-shaped error, which botocore
   turns into a real ``ClientError`` subclass.
 
-Assumptions where the Connect documentation says nothing: Associate/Disassociate apply all ids or none;
-list orders are stable (by name, then id); search string comparisons are case-sensitive.
+Assumptions where the Connect documentation says nothing: Associate/Disassociate apply all ids or none
+(a fault can make one apply only part of a batch, as a request cut off half-way may); list orders are
+stable (by name, then id); search string comparisons are case-sensitive.
+
+Time and hostility (used by the lifecycle driver): with a `FakeClock`, each call takes `latency` seconds
+of virtual time; `rate_limit` throttles each operation with a token bucket (Connect's documented default
+is 2 requests/s, burst 5); `throttle_probability` throttles that share of calls at random on top;
+`deny_until` answers AccessDeniedException until the clock reaches it (IAM not yet propagated);
+`queue_quota` answers LimitExceededException to an associate that would take a queue past it.
 """
 
 from __future__ import annotations
@@ -20,6 +27,7 @@ import base64
 import copy
 import itertools
 import json
+import random
 import re
 import uuid
 from collections import defaultdict, deque
@@ -34,19 +42,20 @@ from botocore.awsrequest import AWSResponse
 ACCOUNT = "123456789012"
 REGION = "us-east-1"
 
-ERROR_STATUS = {
-    "AccessDeniedException": 403,
-    "DuplicateResourceException": 409,
-    "InternalServiceException": 500,
-    "InvalidParameterException": 400,
-    "InvalidRequestException": 400,
-    "LimitExceededException": 429,
-    "ResourceInUseException": 409,
-    "ResourceNotFoundException": 404,
-    "ServiceQuotaExceededException": 402,
-    "ThrottlingException": 429,
-    "TooManyRequestsException": 429,
-}
+
+def _model_error_statuses() -> dict[str, int]:
+    """Every error shape of botocore's ``connect`` model and the HTTP status the model gives it."""
+    model = botocore.session.get_session().get_service_model("connect")
+    statuses = {}
+    for name in model.shape_names:
+        shape = model.shape_for(name)
+        if shape.metadata.get("exception"):
+            statuses[name] = int(shape.metadata["error"]["httpStatusCode"])
+    return statuses
+
+
+ERROR_STATUS = _model_error_statuses()
+"""Error code -> HTTP status, read from the model: the fake answers every error with its model status."""
 
 MUTATING_OPERATIONS = frozenset({"AssociateQueueQuickConnects", "DisassociateQueueQuickConnects"})
 
@@ -118,6 +127,7 @@ class _Fault:
     message: str
     skip: int = 0
     apply_first: bool = False
+    apply_part: int | None = None
 
 
 @dataclass
@@ -130,6 +140,15 @@ class FakeConnect:
     """Page size when a request gives no MaxResults: small, so tests page naturally."""
     new_quick_connects_not_found_for: int = 0
     """Eventual consistency: associate calls a quick connect added from now on answers 404 to."""
+    clock: FakeClock | None = None
+    """Virtual time: each call advances it by `latency`; the time-based faults below read it."""
+    latency: float = 0.0
+    rate_limit: tuple[float, int] | None = None
+    """(requests per second, burst) per operation, as a token bucket; None: no rate limit."""
+    throttle_probability: float = 0.0
+    deny_until: float | None = None
+    queue_quota: int | None = None
+    rng: random.Random = field(default_factory=lambda: random.Random(0))
 
     instances: dict[str, Instance] = field(default_factory=dict)
     queues: dict[str, Queue] = field(default_factory=dict)
@@ -142,6 +161,7 @@ class FakeConnect:
     _faults: dict[str, deque[_Fault]] = field(default_factory=lambda: defaultdict(deque))
     _before_next: dict[str, list[Callable[[], None]]] = field(default_factory=lambda: defaultdict(list))
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
+    _buckets: dict[str, tuple[float, float]] = field(default_factory=dict)
 
     # ---- wiring -----------------------------------------------------------------------------------
 
@@ -257,15 +277,17 @@ class FakeConnect:
         message: str | None = None,
         after: int = 0,
         apply_first: bool = False,
+        apply_part: int | None = None,
     ) -> None:
         """Answer `code` to the next `times` calls of `operation`, once `after` more calls have succeeded.
 
-        `apply_first` applies the request and answers the error anyway, as a timed-out request can.
+        `apply_first` applies the request and answers the error anyway, as a timed-out request can;
+        `apply_part` applies only the first that many ids of the batch, then answers the error.
         """
         queue = self._faults[operation]
         text = message or f"Injected {code}"
-        queue.append(_Fault(code, text, skip=after, apply_first=apply_first))
-        queue.extend(_Fault(code, text, apply_first=apply_first) for _ in range(times - 1))
+        queue.append(_Fault(code, text, skip=after, apply_first=apply_first, apply_part=apply_part))
+        queue.extend(_Fault(code, text, apply_first=apply_first, apply_part=apply_part) for _ in range(times - 1))
 
     def clear_faults(self) -> None:
         self._faults.clear()
@@ -294,9 +316,14 @@ class FakeConnect:
         self.calls.append(recorded)
         for action in self._before_next.pop(operation, []):
             action()
+        if self.clock is not None:
+            self.clock.now += self.latency
         try:
             _check_constraints(model.input_shape, params, operation)
+            self._hostile_environment(operation)
             fault = self._take_fault(operation)
+            if fault is not None and fault.apply_part is not None:
+                self._dispatch(operation, {**params, "QuickConnectIds": params["QuickConnectIds"][: fault.apply_part]})
             if fault is not None and not fault.apply_first:
                 raise ConnectError(fault.code, fault.message)
             response = self._dispatch(operation, params)
@@ -307,6 +334,26 @@ class FakeConnect:
             return _error_response(error)
         _check_output(model.output_shape, response, operation)
         return AWSResponse(None, 200, {}, None), {**response, "ResponseMetadata": _metadata(200)}
+
+    def _hostile_environment(self, operation: str) -> None:
+        """IAM not yet propagated, Connect's rate limit, and random throttling, in the order Connect checks."""
+        now = self.clock.now if self.clock is not None else 0.0
+        if self.deny_until is not None and now < self.deny_until:
+            raise ConnectError(
+                "AccessDeniedException",
+                f"User: arn:aws:sts::{self.account}:assumed-role/HandlerRole/fn is not authorized to perform: "
+                f"connect:{operation}",
+            )
+        if self.rate_limit is not None:
+            rate, burst = self.rate_limit
+            tokens, last = self._buckets.get(operation, (float(burst), now))
+            tokens = min(float(burst), tokens + (now - last) * rate)
+            if tokens < 1.0:
+                self._buckets[operation] = (tokens, now)
+                raise ConnectError("ThrottlingException", "Rate exceeded")
+            self._buckets[operation] = (tokens - 1.0, now)
+        if self.throttle_probability and self.rng.random() < self.throttle_probability:
+            raise ConnectError("ThrottlingException", "Rate exceeded")
 
     def _take_fault(self, operation: str) -> _Fault | None:
         queue = self._faults.get(operation)
@@ -333,6 +380,12 @@ class FakeConnect:
             quick_connect.not_found_for -= 1
         if hidden:
             raise ConnectError("ResourceNotFoundException", f"Quick connect {hidden[0].id} not found")
+        after = self.associations_by_queue[queue.id] | {quick_connect.id for quick_connect in quick_connects}
+        if self.queue_quota is not None and len(after) > self.queue_quota:
+            raise ConnectError(
+                "LimitExceededException",
+                f"The quota for quick connects per queue ({self.queue_quota}) would be exceeded",
+            )
         self.associations_by_queue[queue.id].update(quick_connect.id for quick_connect in quick_connects)
         return {}
 
@@ -654,3 +707,22 @@ class FakeClock:
 
     def monotonic(self) -> float:
         return self.now
+
+
+@dataclass
+class FakeLambdaContext:
+    """What the handler reads of a Lambda context, on a `FakeClock`: the invocation ends `timeout` s after it began."""
+
+    clock: FakeClock
+    timeout: float = 300.0
+    started_at: float = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.started_at = self.clock.now
+
+    @property
+    def deadline(self) -> float:
+        return self.started_at + self.timeout
+
+    def get_remaining_time_in_millis(self) -> int:
+        return max(0, int((self.deadline - self.clock.now) * 1000))

@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import botocore.session
 import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 
 from cdk_connect_quickconnect._handlers import _connect, association, index
 from tests.handlers.conftest import MakeEvent
-from tests.handlers.fake_connect import FakeConnect, Instance, Queue, QuickConnect
+from tests.handlers.fake_connect import FakeConnect, FakeLambdaContext, Instance, Queue, QuickConnect
 
 ASSOCIATE = "AssociateQueueQuickConnects"
 DISASSOCIATE = "DisassociateQueueQuickConnects"
@@ -50,15 +51,18 @@ class World:
         queue: Queue | None = None,
         old_queue: Queue | None = None,
         physical_id: str | None = None,
+        context: object | None = None,
+        removal_policy: str | None = None,
     ) -> dict[str, Any]:
         queue = queue or self.queue
+        extra = {} if removal_policy is None else {"RemovalPolicy": removal_policy}
         event = self.make_event(
             request_type,
-            properties(queue, quick_connects),
-            old_properties=None if old is None else properties(old_queue or queue, old),
+            {**properties(queue, quick_connects), **extra},
+            old_properties=None if old is None else {**properties(old_queue or queue, old), **extra},
             physical_id=physical_id or (None if request_type == "Create" else physical_id_of(old_queue or queue)),
         )
-        return index.on_event(event, object(), client=self.client)
+        return index.on_event(event, context or object(), client=self.client)
 
 
 def ids(quick_connects: Sequence[QuickConnect]) -> frozenset[str]:
@@ -287,6 +291,24 @@ def test_delete_with_properties_no_longer_valid_still_cleans_up(world):
     assert world.associations() == frozenset()
 
 
+def test_delete_with_removal_policy_retain_keeps_the_associations(world):
+    listed = world.quick_connects(3)
+    world.send("Create", listed, removal_policy="retain")
+    world.fake.calls.clear()
+    world.send("Delete", listed, removal_policy="retain")
+    assert world.associations() == ids(listed)
+    assert world.fake.calls == []
+
+
+def test_an_old_queue_left_by_an_update_keeps_its_associations_when_retained(world):
+    other_queue = world.fake.add_queue(world.instance)
+    listed = world.quick_connects(2)
+    world.send("Create", listed, removal_policy="retain")
+    world.send("Update", listed, old=listed, queue=other_queue, old_queue=world.queue, removal_policy="retain")
+    world.send("Delete", listed, queue=world.queue, removal_policy="retain")  # CloudFormation's cleanup
+    assert world.associations() == ids(listed) == world.associations(other_queue)
+
+
 # ---- failures --------------------------------------------------------------------------------------
 
 
@@ -308,11 +330,23 @@ def test_failed_create_undoes_its_associations_and_explains(world):
 
 def test_failed_create_undoes_a_call_that_failed_after_connect_applied_it(world):
     listed = world.quick_connects(3)
-    for _ in range(_connect.BACKOFF.max_attempts):
-        world.fake.fail_next(ASSOCIATE, "InternalServiceException", apply_first=True)
-    with pytest.raises(association.AssociationError, match="InternalServiceException"):
+    world.fake.fail_next(ASSOCIATE, "InvalidParameterException", apply_first=True)
+    with pytest.raises(association.AssociationError, match="InvalidParameterException"):
         world.send("Create", listed)
     assert world.associations() == frozenset()
+
+
+def test_failed_create_undoes_a_batch_connect_applied_in_part(world):
+    console = world.quick_connects(2)
+    world.console_associate(console)
+    listed = world.quick_connects(120)
+    world.fake.fail_next(ASSOCIATE, "InternalServiceException", after=1, apply_part=20, times=1)
+    world.fake.fail_next(ASSOCIATE, "InvalidParameterException", apply_part=30)
+    with pytest.raises(association.AssociationError) as excinfo:
+        world.send("Create", listed)
+    assert world.associations() == ids(console)
+    assert "associated 50 of 120 quick connects when it stopped" in str(excinfo.value)
+    assert "the queue is as it was before the request" in str(excinfo.value)
 
 
 def test_failed_update_undoes_its_changes_and_the_rollback_update_restores_the_old_set(world):
@@ -321,8 +355,8 @@ def test_failed_update_undoes_its_changes_and_the_rollback_update_restores_the_o
     removed, kept, added = world.quick_connects(3), world.quick_connects(3), world.quick_connects(60)
     world.send("Create", [*removed, *kept])
     before = world.associations()
-    world.fake.fail_next(ASSOCIATE, "AccessDeniedException", after=1)
-    with pytest.raises(association.AssociationError, match="AccessDeniedException"):
+    world.fake.fail_next(ASSOCIATE, "InvalidParameterException", after=1)
+    with pytest.raises(association.AssociationError, match="InvalidParameterException"):
         world.send("Update", [*kept, *added], old=[*removed, *kept])
     assert world.associations() == before
     world.send("Update", [*removed, *kept], old=[*kept, *added])  # CloudFormation's rollback
@@ -332,23 +366,21 @@ def test_failed_update_undoes_its_changes_and_the_rollback_update_restores_the_o
 def test_failed_delete_undoes_its_disassociations(world):
     listed = world.quick_connects(60)
     world.send("Create", listed)
-    world.fake.fail_next(DISASSOCIATE, "AccessDeniedException", after=1)
-    with pytest.raises(association.AssociationError, match="AccessDeniedException"):
+    world.fake.fail_next(DISASSOCIATE, "InvalidParameterException", after=1)
+    with pytest.raises(association.AssociationError, match="InvalidParameterException"):
         world.send("Delete", listed)
     assert world.associations() == ids(listed)
 
 
 def test_a_failing_undo_is_reported(world):
     listed = world.quick_connects(60)
-    world.fake.fail_next(ASSOCIATE, "AccessDeniedException", after=1)
-    world.fake.fail_next(DISASSOCIATE, "AccessDeniedException")
+    world.fake.fail_next(ASSOCIATE, "InvalidParameterException", after=1)
+    world.fake.fail_next(DISASSOCIATE, "InvalidParameterException")
     with pytest.raises(association.AssociationError, match="Undoing this request's partial changes also failed"):
         world.send("Create", listed)
 
 
-@pytest.mark.parametrize(
-    "code", ["ThrottlingException", "TooManyRequestsException", "LimitExceededException", "InternalServiceException"]
-)
+@pytest.mark.parametrize("code", ["ThrottlingException", "TooManyRequestsException", "InternalServiceException"])
 def test_transient_errors_are_retried(world, clock, code):
     listed = world.quick_connects(2)
     world.fake.fail_next(ASSOCIATE, code, times=3)
@@ -373,25 +405,113 @@ def test_invalid_request_right_after_a_create_is_retried(world):
     assert world.associations() == ids(listed)
 
 
-def test_persistent_throttling_fails_after_bounded_retries(world, clock):
-    listed = world.quick_connects(2)
-    world.fake.fail_next(ASSOCIATE, "ThrottlingException", times=1000)
+def test_not_found_is_waited_for_only_inside_the_consistency_window(world, clock):
+    console = world.quick_connects(1)
+    world.console_associate(console)
+    listed = world.quick_connects(60)
+    world.fake.fail_next(ASSOCIATE, "ResourceNotFoundException", times=1000, after=1)
     with pytest.raises(association.AssociationError) as excinfo:
         world.send("Create", listed)
-    attempts = _connect.BACKOFF.max_attempts
-    assert len(world.fake.calls_to(ASSOCIATE)) == attempts
-    assert f"after {attempts} attempt(s): Connect answered ThrottlingException" in str(excinfo.value)
-    assert sum(clock.sleeps) <= _connect.BACKOFF.budget_seconds
+    assert _connect.CONSISTENCY_WINDOW_SECONDS <= clock.now < _connect.CONSISTENCY_WINDOW_SECONDS + 10
+    assert "ResourceNotFoundException" in str(excinfo.value)
+    assert "check that it exists in this instance" in str(excinfo.value)
+    assert world.associations() == ids(console)
 
 
-def test_retries_stop_at_the_time_budget(world, clock, monkeypatch):
-    policy = _connect.Backoff(sleep=clock.sleep, random=lambda: 1.0, clock=clock.monotonic, budget_seconds=20.0)
-    monkeypatch.setattr(_connect, "BACKOFF", policy)
-    world.fake.fail_next(LIST, "ThrottlingException", times=1000)
-    with pytest.raises(_connect.ConnectCallError, match="ThrottlingException"):  # a read: nothing to undo
-        world.send("Create", world.quick_connects(1))
-    assert clock.sleeps == [0.5, 1.0, 2.0, 4.0, 8.0]  # the next 8 s would end after 23.5 s
-    assert len(world.fake.calls_to(LIST)) < policy.max_attempts
+@pytest.mark.parametrize(("code", "status"), [("LimitExceededException", 429), ("ServiceQuotaExceededException", 402)])
+def test_a_quota_error_fails_fast_naming_the_quota_and_undoes(world, clock, code, status):
+    console = world.quick_connects(2)
+    world.console_associate(console)
+    listed = world.quick_connects(120)
+    world.fake.fail_next(ASSOCIATE, code, after=1, message="Quick connects per queue quota exceeded")
+    with pytest.raises(association.AssociationError) as excinfo:
+        world.send("Create", listed)
+    assert world.associations() == ids(console)
+    assert [recorded.outcome for recorded in world.fake.calls_to(ASSOCIATE)] == ["ok", code]
+    assert clock.now == 0.0  # no wait at all
+    message = str(excinfo.value)
+    assert f"{code}: Quick connects per queue quota exceeded" in message
+    assert "a service quota, not a rate: not retried" in message
+    assert "Service Quotas console" in message
+    assert world.fake.calls_to(ASSOCIATE)[1].outcome == code
+    assert fake_status(world, code) == status
+
+
+def fake_status(world: World, code: str) -> int:
+    with pytest.raises(ClientError) as excinfo:
+        world.fake.fail_next(LIST, code)
+        world.client.list_queue_quick_connects(InstanceId=world.instance.id, QueueId=world.queue.id)
+    return int(excinfo.value.response["ResponseMetadata"]["HTTPStatusCode"])
+
+
+def test_the_quota_of_the_fake_queue_stops_a_create_mid_way_and_it_is_undone(world, clock):
+    world.fake.queue_quota = 80
+    console = world.quick_connects(10)
+    world.console_associate(console)
+    with pytest.raises(association.AssociationError, match="LimitExceededException") as excinfo:
+        world.send("Create", world.quick_connects(100))
+    assert world.associations() == ids(console)
+    assert "associated 50 of 100" in str(excinfo.value)
+    assert clock.now == 0.0
+
+
+def test_an_invalid_parameter_fails_fast_without_retrying(world, clock):
+    world.fake.fail_next(ASSOCIATE, "InvalidParameterException", message="QuickConnectIds is invalid")
+    with pytest.raises(association.AssociationError) as excinfo:
+        world.send("Create", world.quick_connects(2))
+    assert len(world.fake.calls_to(ASSOCIATE)) == 1
+    assert clock.sleeps == []
+    assert "not valid for Connect; correct it" in str(excinfo.value)
+
+
+def test_access_denied_is_waited_out_while_iam_propagates(world, clock):
+    world.fake.clock = clock
+    world.fake.deny_until = 25.0  # the policy created a moment before applies 25 s later
+    listed = world.quick_connects(3)
+    world.send("Create", listed)
+    assert world.associations() == ids(listed)
+    assert clock.now >= 25.0
+    assert world.fake.calls[0].outcome == "AccessDeniedException"
+
+
+def test_access_denied_for_longer_than_iam_takes_is_reported_naming_action_and_resource(world, clock):
+    world.fake.clock = clock
+    console = world.quick_connects(1)
+    world.console_associate(console)
+    listed = world.quick_connects(60)
+    world.fake.fail_next(ASSOCIATE, "AccessDeniedException", times=1000, after=1)
+    with pytest.raises(association.AssociationError) as excinfo:
+        world.send("Create", listed)
+    assert _connect.IAM_WINDOW_SECONDS <= clock.now < _connect.IAM_WINDOW_SECONDS + 10
+    message = str(excinfo.value)
+    assert f"not allowed connect:AssociateQueueQuickConnects on {world.queue.arn}" in message
+    assert "ConnectAccess policy" in message
+    assert world.associations() == ids(console)
+
+
+def test_persistent_throttling_stops_before_the_deadline_and_leaves_the_queue_as_it_was(world, clock):
+    console = world.quick_connects(3)
+    world.console_associate(console)
+    listed = world.quick_connects(120)
+    world.fake.fail_next(ASSOCIATE, "ThrottlingException", times=100_000, after=1)
+    context = FakeLambdaContext(clock, timeout=300)
+    with pytest.raises(association.AssociationError) as excinfo:
+        world.send("Create", listed, context=context)
+    assert clock.now < context.deadline - _connect.RETURN_MARGIN_SECONDS
+    assert world.associations() == ids(console)
+    message = str(excinfo.value)
+    assert "Stopped retrying to finish before the Lambda timeout" in message
+    assert "associated 50 of 120 quick connects when it stopped" in message
+    assert "the queue is as it was before the request" in message
+
+
+def test_the_deadline_comes_from_the_lambda_context(world, clock):
+    world.fake.fail_next(LIST, "ThrottlingException", times=100_000)
+    context = FakeLambdaContext(clock, timeout=60)
+    with pytest.raises(association.AssociationError, match="not enough time left"):
+        world.send("Create", world.quick_connects(1), context=context)
+    assert clock.now >= 60 - _connect.RETURN_MARGIN_SECONDS - _connect.MAX_ATTEMPT_SECONDS - 8
+    assert clock.now + _connect.MAX_ATTEMPT_SECONDS <= 60 - _connect.RETURN_MARGIN_SECONDS
 
 
 # ---- validation ------------------------------------------------------------------------------------
@@ -529,7 +649,8 @@ def test_paginate_follows_next_token(fake_connect, connect_client):
     instance = fake_connect.add_instance()
     for number in range(23):
         fake_connect.add_queue(instance, name=f"q{number:02d}")
-    queues = _connect.paginate(connect_client, "ListQueues", "QueueSummaryList", {}, InstanceId=instance.id)
+    budget = _connect.Budget.lasting(300)
+    queues = _connect.paginate(connect_client, "ListQueues", "QueueSummaryList", {}, budget, InstanceId=instance.id)
     assert len(queues) == 23
     assert len(fake_connect.calls) == 3
 
@@ -555,35 +676,127 @@ def client_error(code: str, status: int) -> ClientError:
 @pytest.mark.parametrize(
     ("error", "retried"),
     [
-        (client_error("LimitExceededException", 429), True),
-        (client_error("LimitExceededException", 400), False),
+        (client_error("ThrottlingException", 429), True),
+        (client_error("LimitExceededException", 429), False),  # 429 like throttling, but a quota
+        (client_error("ServiceQuotaExceededException", 402), False),
+        (client_error("InvalidParameterException", 400), False),
         (client_error("SomethingNew", 503), True),
+        (client_error("SomethingNew", 400), False),
         (client_error("ResourceNotFoundException", 404), False),
-        (client_error("AccessDeniedException", 403), False),
+        (client_error("AccessDeniedException", 403), True),  # IAM propagation
         (EndpointConnectionError(endpoint_url="https://connect"), True),
     ],
 )
 def test_what_call_retries(error, retried):
     client = RaisingClient(error)
+    budget = _connect.Budget.lasting(300)
     if retried:
-        assert _connect.call(client, "DescribeQueue", {}) == {"Queue": {}}
+        assert _connect.call(client, "DescribeQueue", {}, budget) == {"Queue": {}}
     else:
         with pytest.raises(_connect.ConnectCallError):
-            _connect.call(client, "DescribeQueue", {})
+            _connect.call(client, "DescribeQueue", {}, budget)
     assert client.calls == (2 if retried else 1)
 
 
 def test_not_found_is_retried_only_when_asked():
     client = RaisingClient(client_error("ResourceNotFoundException", 404))
-    assert _connect.call(client, "DescribeQueue", {}, retry_not_found=True) == {"Queue": {}}
+    budget = _connect.Budget.lasting(300)
+    assert _connect.call(client, "DescribeQueue", {}, budget, retry_not_found=True) == {"Queue": {}}
     assert client.calls == 2
 
 
 def test_connect_call_error_names_operation_target_and_answer():
-    client = RaisingClient(client_error("AccessDeniedException", 403))
+    client = RaisingClient(client_error("InvalidParameterException", 400))
     with pytest.raises(_connect.ConnectCallError) as excinfo:
-        _connect.call(client, "DescribeQueue", {}, InstanceId="i-1", QueueId="q-1")
-    assert str(excinfo.value) == (
-        "DescribeQueue for queue q-1, instance i-1 failed after 1 attempt(s): Connect answered AccessDeniedException: m"
+        _connect.call(client, "DescribeQueue", {}, _connect.Budget.lasting(300), InstanceId="i-1", QueueId="q-1")
+    assert str(excinfo.value).startswith(
+        "DescribeQueue for queue q-1, instance i-1 failed after 1 attempt(s): "
+        "Connect answered InvalidParameterException: m (not retried)"
     )
-    assert (excinfo.value.code, excinfo.value.attempts) == ("AccessDeniedException", 1)
+    assert (excinfo.value.code, excinfo.value.attempts) == ("InvalidParameterException", 1)
+    assert excinfo.value.error_class is _connect.ErrorClass.INVALID
+
+
+def test_no_attempt_starts_without_time_for_it(clock):
+    client = RaisingClient()
+    budget = _connect.Budget.lasting(_connect.MAX_ATTEMPT_SECONDS - 1)
+    with pytest.raises(_connect.ConnectCallError, match="not enough time left") as excinfo:
+        _connect.call(client, "DescribeQueue", {}, budget)
+    assert client.calls == 0
+    assert excinfo.value.out_of_time
+
+
+def test_the_forward_phase_keeps_time_for_the_undo(clock):
+    budget = _connect.Budget.lasting(100)
+    budget.undo_calls = 10
+    assert budget.reserve == _connect.MAX_ATTEMPT_SECONDS + 2 * 10 * _connect.Budget.MIN_CALL_SECONDS
+    budget.record_call(9.0)  # a call that took 9 s, throttling waits included
+    assert budget.reserve == _connect.MAX_ATTEMPT_SECONDS + 2 * 10 * 9.0
+    assert not budget.allows(0.0)
+    budget.undoing = True
+    assert budget.reserve == 0.0
+    assert budget.allows(50.0)
+
+
+def test_budget_from_a_lambda_context(clock):
+    context = FakeLambdaContext(clock, timeout=120)
+    clock.now = 20.0
+    budget = _connect.Budget.from_context(context)
+    assert budget.ends_at == 120 - _connect.RETURN_MARGIN_SECONDS
+    assert _connect.Budget.from_context(object()).ends_at == 20 + _connect.DEFAULT_TIMEOUT_SECONDS - 5
+
+
+# ---- the error classes are botocore's model's ----------------------------------------------------------
+
+CALLED_OPERATIONS = [
+    "AssociateQueueQuickConnects",
+    "DisassociateQueueQuickConnects",
+    "ListQueueQuickConnects",
+    "SearchQueues",
+    "SearchUsers",
+    "ListContactFlows",
+    "ListInstances",
+    "ListQueues",
+    "ListUsers",
+]
+EXPECTED_STATUS = {
+    _connect.ErrorClass.RATE: {429},
+    _connect.ErrorClass.QUOTA: {429, 402},
+    _connect.ErrorClass.INVALID: {400},
+    _connect.ErrorClass.NOT_YET_CONSISTENT: {400, 404},
+    _connect.ErrorClass.ACCESS_DENIED: {403},
+    _connect.ErrorClass.SERVER: {500, 502, 503, 504},
+}
+
+
+def connect_model() -> Any:
+    return botocore.session.get_session().get_service_model("connect")
+
+
+def test_every_classified_code_is_an_error_of_the_model_with_a_status_of_its_class():
+    model = connect_model()
+    for code, error_class in _connect.ERROR_CLASSES.items():
+        shape = model.shape_for(code)
+        assert shape.metadata.get("exception"), code
+        assert shape.metadata["error"]["httpStatusCode"] in EXPECTED_STATUS[error_class], code
+
+
+def test_every_error_the_called_operations_declare_is_classified():
+    model = connect_model()
+    declared = {
+        shape.name for operation in CALLED_OPERATIONS for shape in model.operation_model(operation).error_shapes
+    }
+    assert declared <= set(_connect.ERROR_CLASSES)
+
+
+def test_limit_exceeded_shares_throttlings_status_and_only_the_code_tells_them_apart():
+    model = connect_model()
+    status = {code: model.shape_for(code).metadata["error"]["httpStatusCode"] for code in _connect.ERROR_CLASSES}
+    assert status["LimitExceededException"] == status["ThrottlingException"] == 429
+    assert _connect.ERROR_CLASSES["LimitExceededException"] is _connect.ErrorClass.QUOTA
+
+
+def test_the_fake_answers_each_error_with_the_models_status(world):
+    model = connect_model()
+    for code in _connect.ERROR_CLASSES:
+        assert fake_status(world, code) == model.shape_for(code).metadata["error"]["httpStatusCode"]

@@ -1,8 +1,11 @@
 """A CloudFormation lifecycle against one queue, in random order, with console changes and injected faults.
 
-Invariant: the queue's associations are exactly the console-managed ones plus those the live resource
-lists. A request that fails must leave the queue as it found it (and CloudFormation's rollback of a failed
-Update must then succeed).
+The console and the resource draw from one pool of quick connects, so the console may associate an id the
+resource lists (before or after it does) and remove one it manages. The model: the queue holds what the
+console last put there plus what successful requests added, minus what they removed; a request that fails
+must leave the queue exactly as it found it (and CloudFormation's rollback of a failed Update must then
+succeed); no request touches an id its properties never listed; no request outlives its Lambda. Only an
+`AssociationError` is an expected failure, and only when a fault that must fail the request fired.
 """
 
 from __future__ import annotations
@@ -21,50 +24,57 @@ from hypothesis.stateful import (
     run_state_machine_as_test,
 )
 
-from cdk_connect_quickconnect._handlers import _connect, index
-from tests.handlers.fake_connect import FakeConnect, QuickConnect
+from cdk_connect_quickconnect._handlers import _connect, association, index
+from tests.handlers.conftest import no_sleep_backoff
+from tests.handlers.fake_connect import FakeClock, FakeConnect, FakeLambdaContext, QuickConnect
 
-MANAGED_POOL = 60  # more than one batch of 50
-CONSOLE_POOL = 8
+POOL = 64  # more than one batch of 50
 ASSOCIATE = "AssociateQueueQuickConnects"
 DISASSOCIATE = "DisassociateQueueQuickConnects"
 LIST = "ListQueueQuickConnects"
 CREATE_FAILED_MARKER = "AWSCDK::CustomResourceProviderFramework::CREATE_FAILED"
+FOREVER = 100_000
 
 
 @dataclass(frozen=True)
 class Fault:
-    kind: str  # "throttle" and "consistency" are absorbed by retries; the others fail the request
+    kind: str
     operation: str
     after: int
 
     @property
     def absorbed(self) -> bool:
-        return self.kind in {"throttle", "consistency"}
+        """Whether the handler must succeed despite the fault (it is retried away)."""
+        return self.kind in {"throttle", "consistency", "iam_propagation"}
 
     def inject(self, fake: FakeConnect) -> int:
         """Script the fault; return how many scripted answers it queued."""
-        attempts = _connect.BACKOFF.max_attempts
-        code, times, apply_first = {
-            "throttle": ("ThrottlingException", 3, False),
-            "consistency": ("ResourceNotFoundException", 2, False),
-            "internal": ("InternalServiceException", attempts, False),
-            "internal_after_apply": ("InternalServiceException", attempts, True),
-            "access_denied": ("AccessDeniedException", 1, False),
+        code, times, apply_first, apply_part = {
+            "throttle": ("ThrottlingException", 3, False, None),
+            "consistency": ("ResourceNotFoundException", 2, False, None),
+            "iam_propagation": ("AccessDeniedException", 4, False, None),
+            "internal_storm": ("InternalServiceException", FOREVER, False, None),
+            "internal_after_apply": ("InternalServiceException", FOREVER, True, None),
+            "access_denied": ("AccessDeniedException", FOREVER, False, None),
+            "quota": ("LimitExceededException", 1, False, None),
+            "invalid_after_part": ("InvalidParameterException", 1, False, 7),
         }[self.kind]
-        fake.fail_next(self.operation, code, times, after=self.after, apply_first=apply_first)
+        fake.fail_next(self.operation, code, times, after=self.after, apply_first=apply_first, apply_part=apply_part)
         return times
 
 
-indexes = st.frozensets(st.integers(0, MANAGED_POOL - 1), max_size=6)
-subsets = st.one_of(indexes, indexes.map(lambda small: frozenset(range(MANAGED_POOL)) - small))
+indexes = st.frozensets(st.integers(0, POOL - 1), max_size=6)
+subsets = st.one_of(indexes, indexes.map(lambda small: frozenset(range(POOL)) - small))
 FAULTS = [
     *(Fault("consistency", ASSOCIATE, after) for after in (0, 1)),
+    *(Fault(kind, ASSOCIATE, after) for kind in ("quota", "invalid_after_part") for after in (0, 1)),
+    *(Fault("invalid_after_part", DISASSOCIATE, after) for after in (0, 1)),
     *(
         Fault(kind, operation, after)
-        for kind in ("throttle", "internal", "internal_after_apply", "access_denied")
+        for kind in ("throttle", "iam_propagation", "internal_storm", "internal_after_apply", "access_denied")
         for operation in (ASSOCIATE, DISASSOCIATE, LIST)
         for after in (0, 1)
+        if not (kind == "internal_after_apply" and operation == LIST)
     ),
 ]
 faults = st.one_of(st.none(), st.sampled_from(FAULTS))
@@ -73,19 +83,21 @@ faults = st.one_of(st.none(), st.sampled_from(FAULTS))
 class QueueAssociationLifecycle(RuleBasedStateMachine):
     def __init__(self) -> None:
         super().__init__()
-        self.fake = FakeConnect()
+        self.clock = FakeClock()
+        _connect.BACKOFF = no_sleep_backoff(self.clock)  # the test's monkeypatch restores the original
+        self.fake = FakeConnect(clock=self.clock, latency=0.05)
         self.client = self.fake.client()
         instance = self.fake.add_instance()
         self.queue = self.fake.add_queue(instance, name="BasicQueue")
-        self.managed = self.fake.add_quick_connects(instance, MANAGED_POOL)
-        self.console_pool = self.fake.add_quick_connects(instance, CONSOLE_POOL)
-        self.console: set[str] = set()
+        self.pool = self.fake.add_quick_connects(instance, POOL)
+        self.expected: set[str] = set()
         self.live: tuple[QuickConnect, ...] | None = None
         self.physical_id = f"{self.queue.arn}/quick-connects"
 
-    @initialize(console=st.sets(st.integers(0, CONSOLE_POOL - 1)))
+    @initialize(console=st.sets(st.integers(0, POOL - 1), max_size=8))
     def some_console_associations(self, console: set[int]) -> None:
-        self.console_change(console, associate=True)
+        if console:
+            self.console_change(console, associate=True)
 
     # ---- CloudFormation requests --------------------------------------------------------------------
 
@@ -95,6 +107,7 @@ class QueueAssociationLifecycle(RuleBasedStateMachine):
         listed = self.pick(chosen)
         if self.request("Create", listed, None, fault):
             self.live = listed
+            self.expected |= ids(listed)
         else:  # the framework answers FAILED with a placeholder id; CloudFormation's Delete of it is a no-op
             calls_before = len(self.fake.calls)
             self.send("Delete", listed, None, CREATE_FAILED_MARKER)
@@ -108,41 +121,42 @@ class QueueAssociationLifecycle(RuleBasedStateMachine):
         new = old if chosen is None else self.pick(chosen)
         if self.request("Update", new, old, fault):
             self.live = new
+            self.expected = (self.expected - (ids(old) - ids(new))) | ids(new)
             return
-        before = self.fake.associations(self.queue)
-        self.send("Update", old, new, self.physical_id)  # CloudFormation's rollback: old and new swapped
-        assert self.fake.associations(self.queue) == before
+        # CloudFormation's rollback: old and new swapped; it re-associates what the old list had
+        self.send("Update", old, new, self.physical_id)
+        self.expected = (self.expected - (ids(new) - ids(old))) | ids(old)
 
     @precondition(lambda self: self.live is not None)
     @rule(fault=faults)
     def delete(self, fault: Fault | None) -> None:
         assert self.live is not None
         if self.request("Delete", self.live, None, fault):
+            self.expected -= ids(self.live)
             self.live = None
 
     # ---- out-of-band changes ------------------------------------------------------------------------
 
-    @rule(chosen=st.sets(st.integers(0, CONSOLE_POOL - 1), min_size=1), associate=st.booleans())
+    @rule(chosen=st.sets(st.integers(0, POOL - 1), min_size=1, max_size=8), associate=st.booleans())
     def console_change(self, chosen: set[int], associate: bool) -> None:
-        ids = {self.console_pool[number].id for number in chosen}
+        changed = {self.pool[number].id for number in chosen}
         if associate:
-            self.fake.console_associate(self.queue, ids)
-            self.console |= ids
+            self.fake.console_associate(self.queue, changed)
+            self.expected |= changed
         else:
-            self.fake.console_disassociate(self.queue, ids)
-            self.console -= ids
+            self.fake.console_disassociate(self.queue, changed)
+            self.expected -= changed
 
     # ---- checks ---------------------------------------------------------------------------------------
 
     @invariant()
-    def queue_holds_console_and_listed_ids(self) -> None:
-        listed = {quick_connect.id for quick_connect in self.live or ()}
-        assert self.fake.associations(self.queue) == self.console | listed
+    def queue_holds_what_the_console_and_successful_requests_left(self) -> None:
+        assert self.fake.associations(self.queue) == self.expected
 
     # ---- helpers --------------------------------------------------------------------------------------
 
     def pick(self, chosen: frozenset[int]) -> tuple[QuickConnect, ...]:
-        return tuple(self.managed[number] for number in sorted(chosen))
+        return tuple(self.pool[number] for number in sorted(chosen))
 
     def request(
         self,
@@ -154,17 +168,28 @@ class QueueAssociationLifecycle(RuleBasedStateMachine):
         """Send a request with `fault` injected; return whether it succeeded, checking that it should have."""
         before = self.fake.associations(self.queue)
         scripted = fault.inject(self.fake) if fault else 0
+        calls_before = len(self.fake.calls)
         try:
             self.send(request_type, listed, old, None if request_type == "Create" else self.physical_id)
-            succeeded = True
-        except Exception:
-            succeeded = False
+            error: association.AssociationError | None = None
+        except association.AssociationError as failure:  # anything else is a bug and fails the test
+            error = failure
         fault_fired = fault is not None and self.fake.pending_faults(fault.operation) < scripted
         self.fake.clear_faults()
-        assert succeeded == (fault is None or fault.absorbed or not fault_fired)
-        if not succeeded:
+        touched = {
+            quick_connect_id
+            for recorded in self.fake.calls[calls_before:]
+            if recorded.operation in {ASSOCIATE, DISASSOCIATE}
+            for quick_connect_id in recorded.params["QuickConnectIds"]
+        }
+        assert touched <= ids(listed) | ids(old or ()), "a request touched an id it never listed"
+        must_fail = fault is not None and fault_fired and not fault.absorbed
+        assert (error is not None) == must_fail, f"fault {fault} fired={fault_fired}, error: {error}"
+        if error is not None:
+            assert fault is not None
             assert self.fake.associations(self.queue) == before, "a failed request left a partial change"
-        return succeeded
+            assert "the queue is as it was before the request" in str(error) or "Nothing was changed" in str(error)
+        return error is None
 
     def send(
         self,
@@ -187,7 +212,9 @@ class QueueAssociationLifecycle(RuleBasedStateMachine):
             event["OldResourceProperties"] = self.properties(old)
         if physical_id is not None:
             event["PhysicalResourceId"] = physical_id
-        response = index.on_event(event, object(), client=self.client)
+        context = FakeLambdaContext(self.clock, timeout=300)
+        response = index.on_event(event, context, client=self.client)
+        assert self.clock.now <= context.deadline, "the request outlived its Lambda"
         assert response["PhysicalResourceId"] == (physical_id if request_type == "Delete" else self.physical_id)
         return response
 
@@ -203,7 +230,7 @@ def test_queue_association_lifecycle(capsys):  # capsys: keeps the handlers' log
     run_state_machine_as_test(
         QueueAssociationLifecycle,
         settings=settings(
-            max_examples=40,
+            max_examples=30,
             stateful_step_count=20,
             deadline=None,
             derandomize=True,
@@ -211,3 +238,7 @@ def test_queue_association_lifecycle(capsys):  # capsys: keeps the handlers' log
             suppress_health_check=[HealthCheck.too_slow],
         ),
     )
+
+
+def ids(quick_connects: tuple[QuickConnect, ...]) -> set[str]:
+    return {quick_connect.id for quick_connect in quick_connects}

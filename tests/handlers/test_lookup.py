@@ -11,7 +11,7 @@ import pytest
 from cdk_connect_quickconnect._handlers import _connect, index, lookup
 from tests.handlers import fake_connect as fake_module
 from tests.handlers.conftest import MakeEvent
-from tests.handlers.fake_connect import FakeConnect, Instance
+from tests.handlers.fake_connect import FakeConnect, FakeLambdaContext, Instance
 
 LOOKUP_TYPE = "Custom::ConnectLookup"
 SEARCH_OPERATION = {
@@ -63,7 +63,11 @@ class World:
         )
 
     def look_up(self, kind: str, name: str, flow_type: str | None = None, **extra: Any) -> dict[str, Any]:
-        return lookup.handle(self.event("Create", self.properties(kind, name, flow_type, **extra)), self.client)
+        return lookup.handle(
+            self.event("Create", self.properties(kind, name, flow_type, **extra)),
+            self.client,
+            _connect.Budget.lasting(300),
+        )
 
     def seed(self, kind: str, name: str, flow_type: str = "AGENT_TRANSFER") -> tuple[str, str]:
         """Create one resource of `kind` named `name`; return its (ARN, id)."""
@@ -168,7 +172,7 @@ def test_update_looks_up_again_and_returns_the_new_resource(world):
         old=world.properties("queue", "BasicQueue"),
         physical_id=basic_arn,
     )
-    response = lookup.handle(event, world.client)
+    response = lookup.handle(event, world.client, _connect.Budget.lasting(300))
     assert response == {"PhysicalResourceId": billing_arn, "Data": {"Arn": billing_arn, "Id": billing_id}}
 
 
@@ -440,18 +444,27 @@ def test_throttling_while_reading_suggestions_is_retried(world):
     assert [recorded.outcome for recorded in world.fake.calls_to("ListQueues")] == ["ThrottlingException", "ok"]
 
 
-def test_persistent_throttling_fails_after_bounded_retries(world, clock):
+def test_persistent_throttling_fails_before_the_deadline(world, clock):
     world.seed("queue", "BasicQueue")
-    world.fake.fail_next("SearchQueues", "ThrottlingException", times=1000)
+    world.fake.fail_next("SearchQueues", "ThrottlingException", times=100_000)
+    context = FakeLambdaContext(clock, timeout=300)
+    event = world.event("Create", world.properties("queue", "BasicQueue"))
     with pytest.raises(lookup.ConnectLookupError) as excinfo:
-        world.look_up("queue", "BasicQueue")
-    attempts = _connect.BACKOFF.max_attempts
+        index.on_event(event, context, client=world.client)
     message = str(excinfo.value)
     assert message.startswith(f"Looking up the queue named 'BasicQueue' in instance {world.instance.id} failed: ")
-    assert f"after {attempts} attempt(s): Connect answered ThrottlingException" in message
+    assert "not enough time left (last answer ThrottlingException" in message
     assert isinstance(excinfo.value.__cause__, _connect.ConnectCallError)
-    assert len(world.fake.calls) == attempts
-    assert sum(clock.sleeps) <= _connect.BACKOFF.budget_seconds
+    assert clock.now + _connect.MAX_ATTEMPT_SECONDS <= context.deadline - _connect.RETURN_MARGIN_SECONDS
+
+
+def test_access_denied_is_retried_while_iam_propagates_then_named(world, clock):
+    world.seed("queue", "BasicQueue")
+    world.fake.fail_next("SearchQueues", "AccessDeniedException", times=100_000)
+    with pytest.raises(lookup.ConnectLookupError) as excinfo:
+        world.look_up("queue", "BasicQueue")
+    assert "not allowed connect:SearchQueues" in str(excinfo.value)
+    assert _connect.IAM_WINDOW_SECONDS <= clock.now < _connect.IAM_WINDOW_SECONDS + 10
 
 
 # ---- Delete -----------------------------------------------------------------------------------------
@@ -466,7 +479,9 @@ def test_persistent_throttling_fails_after_bounded_retries(world, clock):
 )
 def test_delete_makes_no_connect_call_and_returns_the_physical_id(world, props, physical_id):
     world.seed("queue", "BasicQueue")
-    response = lookup.handle(world.event("Delete", props, physical_id=physical_id), world.client)
+    response = lookup.handle(
+        world.event("Delete", props, physical_id=physical_id), world.client, _connect.Budget.lasting(300)
+    )
     assert response["PhysicalResourceId"] == physical_id
     assert world.fake.calls == []
 
@@ -475,7 +490,11 @@ def test_delete_of_a_found_resource_leaves_it_in_place(world):
     arn, _ = world.seed("queue", "BasicQueue")
     world.look_up("queue", "BasicQueue")
     world.fake.calls.clear()
-    lookup.handle(world.event("Delete", world.properties("queue", "BasicQueue"), physical_id=arn), world.client)
+    lookup.handle(
+        world.event("Delete", world.properties("queue", "BasicQueue"), physical_id=arn),
+        world.client,
+        _connect.Budget.lasting(300),
+    )
     assert world.fake.calls == []
     assert world.look_up("queue", "BasicQueue")["PhysicalResourceId"] == arn
 
@@ -514,7 +533,7 @@ def test_invalid_properties_are_rejected_before_any_call(world, change, message,
         physical_id=QUEUE_ARN if request_type == "Update" else None,
     )
     with pytest.raises(ValueError, match=re.escape(message)):
-        lookup.handle(event, world.client)
+        lookup.handle(event, world.client, _connect.Budget.lasting(300))
     assert world.fake.calls == []
 
 
@@ -522,7 +541,7 @@ def test_an_unknown_request_type_is_rejected(world):
     event = world.event("Create", world.properties("queue", "BasicQueue"))
     event["RequestType"] = "Replace"
     with pytest.raises(ValueError, match="Unsupported RequestType 'Replace'"):
-        lookup.handle(event, world.client)
+        lookup.handle(event, world.client, _connect.Budget.lasting(300))
 
 
 # ---- logging ----------------------------------------------------------------------------------------

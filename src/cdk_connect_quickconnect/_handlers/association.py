@@ -1,7 +1,8 @@
 """``Custom::ConnectQueueQuickConnects``: associate a list of quick connects with a queue the stack may not own.
 
-Properties (as CloudFormation sends them): ``QueueArn`` (a queue ARN) and ``QuickConnectArns`` (a list of
-quick connect ARNs of the same instance, no duplicates).
+Properties (as CloudFormation sends them): ``QueueArn`` (a queue ARN), ``QuickConnectArns`` (a list of
+quick connect ARNs of the same instance, no duplicates) and ``RemovalPolicy`` (``destroy``, the default,
+or ``retain``).
 
 Ownership semantics:
 
@@ -12,10 +13,16 @@ Ownership semantics:
   Delete, disassociates it.
 - An Update associates every listed id that is not associated (so it also repairs out-of-band removals)
   and disassociates the ids the old properties listed and the new ones do not.
+- With ``RemovalPolicy`` ``retain`` a Delete changes nothing: the associations stay on the queue.
 
 Failure semantics: a request that fails undoes its own partial changes before raising, so the queue is
-left as it was. CloudFormation sends no Delete after a failed Create, and rolls a failed Update back with
-old and new properties swapped, which the same diff handles. A Delete of something already gone
+left as it was: the queue is re-read and only the differences are reverted, which also covers a batch
+Connect applied in part before failing. Every request works against one deadline (`_connect.Budget`, from
+the Lambda context) and keeps back the time its undo needs, so it is never killed half-way. This matters
+most for a failed Create: CloudFormation does send a Delete when it rolls the Create back, but the
+Provider framework answers that Delete itself (the physical id is a placeholder) and never calls this
+handler, so whatever a failed Create left on the queue would stay there unowned. A failed Update is rolled
+back with old and new properties swapped, which the same diff handles. A Delete of something already gone
 (queue, instance, or a quick connect deleted meanwhile) succeeds.
 
 The PhysicalResourceId is ``<QueueArn>/quick-connects``: stable across Updates of the same queue; a new
@@ -24,19 +31,29 @@ queue gives a new id, so CloudFormation then Deletes the association with the ol
 
 from __future__ import annotations
 
-import json
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ._connect import RESOURCE_NOT_FOUND, ConnectCallError, ConnectClient, call, paginate
+from ._connect import (
+    RESOURCE_NOT_FOUND,
+    Budget,
+    ConnectCallError,
+    ConnectClient,
+    call,
+    log_note,
+    pages_for,
+    paginate,
+)
 
 RESOURCE_TYPE = "Custom::ConnectQueueQuickConnects"
 BATCH_SIZE = 50
 """Most quick connect ids Associate/DisassociateQueueQuickConnects accept per call."""
 PAGE_SIZE = 100
 """Largest MaxResults ListQueueQuickConnects accepts."""
+REMOVAL_POLICIES = ("destroy", "retain")
+"""Values of the ``RemovalPolicy`` property (aws-cdk's ``RemovalPolicy`` values); absent means ``destroy``."""
 
 _PHYSICAL_ID_SUFFIX = "/quick-connects"
 _INSTANCE_ARN = r"arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance/(?P<instance_id>[A-Za-z0-9-]+)"
@@ -47,7 +64,7 @@ _DISASSOCIATE = "DisassociateQueueQuickConnects"
 
 
 class AssociationError(Exception):
-    """A request failed; the message says what Connect answered and whether the partial change was undone."""
+    """A request failed; the message says what Connect answered, how far it got and whether it was undone."""
 
 
 @dataclass(frozen=True)
@@ -98,6 +115,9 @@ class QueueQuickConnects:
         duplicates = sorted({arn for arn in arns if arns.count(arn) > 1})
         if duplicates:
             raise ValueError(f"QuickConnectArns lists these ARNs more than once: {', '.join(duplicates)}")
+        policy = properties.get("RemovalPolicy", "destroy")
+        if policy not in REMOVAL_POLICIES:
+            raise ValueError(f"RemovalPolicy must be one of {', '.join(REMOVAL_POLICIES)}, got {policy!r}")
         return cls(queue, ids)
 
     @property
@@ -106,139 +126,237 @@ class QueueQuickConnects:
         return frozenset(self.quick_connect_ids)
 
 
-def handle(event: Mapping[str, Any], client: ConnectClient) -> dict[str, Any]:
-    """Handle one Provider onEvent request for ``Custom::ConnectQueueQuickConnects``."""
+def handle(event: Mapping[str, Any], client: ConnectClient, budget: Budget) -> dict[str, Any]:
+    """Handle one Provider onEvent request for ``Custom::ConnectQueueQuickConnects`` within `budget`."""
     request_type = event["RequestType"]
     if request_type == "Create":
-        return _create(QueueQuickConnects.from_properties(event["ResourceProperties"]), client)
+        return _create(QueueQuickConnects.from_properties(event["ResourceProperties"]), client, budget)
     if request_type == "Update":
-        return _update(event, client)
+        return _update(event, client, budget)
     if request_type == "Delete":
-        return _delete(event, client)
+        return _delete(event, client, budget)
     raise ValueError(f"Unsupported RequestType {request_type!r}")
 
 
-def _create(wanted: QueueQuickConnects, client: ConnectClient) -> dict[str, Any]:
+def _create(wanted: QueueQuickConnects, client: ConnectClient, budget: Budget) -> dict[str, Any]:
     """Associate the listed ids that are not associated yet; touch nothing else."""
-    current = _read_associations(client, wanted.queue, retry_not_found=True)
-    _change(client, wanted.queue, current, to_add=wanted.ids - current, to_remove=frozenset())
+    current = _read_before_change(client, wanted.queue, budget, retry_not_found=True)
+    _Change(client, wanted.queue, budget, current, to_add=wanted.ids - current, to_remove=frozenset()).run()
     return _response(wanted.queue, len(wanted.quick_connect_ids))
 
 
-def _update(event: Mapping[str, Any], client: ConnectClient) -> dict[str, Any]:
+def _update(event: Mapping[str, Any], client: ConnectClient, budget: Budget) -> dict[str, Any]:
     """Apply the diff between old and new properties; a new queue is a Create there (new physical id)."""
     wanted = QueueQuickConnects.from_properties(event["ResourceProperties"])
     if event.get("PhysicalResourceId") != wanted.queue.physical_id:
-        return _create(wanted, client)
+        return _create(wanted, client, budget)
     previous = _listed_ids(event.get("OldResourceProperties", {}), wanted.queue)
-    current = _read_associations(client, wanted.queue, retry_not_found=True)
-    _change(
+    current = _read_before_change(client, wanted.queue, budget, retry_not_found=True)
+    _Change(
         client,
         wanted.queue,
+        budget,
         current,
         to_add=wanted.ids - current,
         to_remove=(previous - wanted.ids) & current,
-    )
+    ).run()
     return _response(wanted.queue, len(wanted.quick_connect_ids))
 
 
-def _delete(event: Mapping[str, Any], client: ConnectClient) -> dict[str, Any]:
+def _delete(event: Mapping[str, Any], client: ConnectClient, budget: Budget) -> dict[str, Any]:
     """Disassociate the listed ids still associated; anything already gone counts as done."""
     physical_id = str(event.get("PhysicalResourceId", ""))
     queue = _queue_from_physical_id(physical_id)
     if queue is None:
         # Not an id this handler returned (e.g. the placeholder of a failed Create): nothing was made.
-        _log_note("delete_skipped", {"physical_id": physical_id, "reason": "not created by this handler"})
+        log_note("delete_skipped", {"physical_id": physical_id, "reason": "not created by this handler"})
         return {"PhysicalResourceId": physical_id, "Data": {}}
-    current = _read_associations_if_queue_exists(client, queue)
+    properties = event.get("ResourceProperties", {})
+    if str(properties.get("RemovalPolicy", "")).lower() == "retain":
+        log_note("delete_skipped", {**queue.log, "reason": "RemovalPolicy retain: associations kept"})
+        return _response(queue, 0)
+    try:
+        current = _read_associations_if_queue_exists(client, queue, budget)
+    except ConnectCallError as error:
+        raise AssociationError(
+            f"Reading the quick connects of queue {queue.arn} failed: {error}. Nothing was changed"
+        ) from error
     if current is None:
-        _log_note("delete_skipped", {**queue.log, "reason": "queue or instance no longer exists"})
+        log_note("delete_skipped", {**queue.log, "reason": "queue or instance no longer exists"})
     else:
-        listed = _listed_ids(event.get("ResourceProperties", {}), queue)
-        _change(client, queue, current, to_add=frozenset(), to_remove=listed & current)
+        listed = _listed_ids(properties, queue)
+        _Change(client, queue, budget, current, to_add=frozenset(), to_remove=listed & current).run()
     return _response(queue, 0)
 
 
-def _change(
-    client: ConnectClient,
-    queue: Queue,
-    current: frozenset[str],
-    *,
-    to_add: frozenset[str],
-    to_remove: frozenset[str],
-) -> None:
-    """Disassociate `to_remove`, then associate `to_add`; on failure undo this request's part and raise."""
+def _read_before_change(
+    client: ConnectClient, queue: Queue, budget: Budget, *, retry_not_found: bool
+) -> frozenset[str]:
+    """Read the queue before changing it; a failure here has changed nothing."""
     try:
-        _disassociate_present(client, queue, to_remove, current)
-        _in_batches(client, _ASSOCIATE, queue, to_add)
+        return _read_associations(client, queue, budget, retry_not_found=retry_not_found)
     except ConnectCallError as error:
-        outcome = _undo(client, queue, added=to_add, removed=to_remove)
         raise AssociationError(
-            f"Changing the quick connects of queue {queue.arn} failed: {error}. {outcome}"
+            f"Reading the quick connects of queue {queue.arn} failed: {error}. Nothing was changed"
         ) from error
 
 
-def _undo(client: ConnectClient, queue: Queue, *, added: frozenset[str], removed: frozenset[str]) -> str:
-    """Put back the state from before the request, best effort; return a sentence saying how it went.
+class _Change:
+    """Disassociate `to_remove`, then associate `to_add`, in batches; on failure undo, then raise.
 
-    Every id in `added` was absent and every id in `removed` present when the request started, so the
-    queue is re-read and only the differences are reverted: that also covers a failed call that Connect
-    applied anyway.
+    Every id in `to_add` was absent and every id in `to_remove` present when the request read the queue.
+    While it runs, the budget keeps back the time the undo needs: a re-read of the queue and one call per
+    batch started so far.
     """
-    try:
-        current = _read_associations_if_queue_exists(client, queue)
-        if current is None:
-            return "The queue no longer exists: nothing to undo."
-        _disassociate_present(client, queue, added, current)
-        _in_batches(client, _ASSOCIATE, queue, removed - current)
-    except ConnectCallError as undo_error:
-        _log_note("undo_failed", {**queue.log, "error": str(undo_error)})
-        return f"Undoing this request's partial changes also failed, the queue may be half-changed: {undo_error}"
-    return "This request's partial changes, if any, were undone."
 
+    def __init__(
+        self,
+        client: ConnectClient,
+        queue: Queue,
+        budget: Budget,
+        current: frozenset[str],
+        *,
+        to_add: frozenset[str],
+        to_remove: frozenset[str],
+    ) -> None:
+        self.client = client
+        self.queue = queue
+        self.budget = budget
+        self.to_add = to_add
+        self.to_remove = to_remove
+        self.removed = 0
+        self.added = 0
+        self.batches_started = 0
+        self.undo_pages = pages_for(len(current) + len(to_add), PAGE_SIZE)
 
-def _disassociate_present(client: ConnectClient, queue: Queue, ids: frozenset[str], current: frozenset[str]) -> None:
-    """Disassociate the ids of `ids` that are associated; an id or queue deleted meanwhile counts as done.
+    def run(self) -> None:
+        try:
+            self.removed = _disassociate_present(
+                self.client, self.queue, self.budget, self.to_remove, self.to_remove, on_batch=self._starting_batch
+            )
+            for batch in _batches(self.to_add):
+                self._starting_batch()
+                _apply(self.client, _ASSOCIATE, self.queue, self.budget, batch, self._batch_log(batch))
+                self.added += len(batch)
+        except ConnectCallError as error:
+            outcome = self._undo()
+            raise AssociationError(
+                f"Changing the quick connects of queue {self.queue.arn} failed: {error}. {self._progress()} {outcome}"
+            ) from error
+        finally:
+            self.budget.undo_calls = 0
 
-    A batch naming one deleted quick connect fails whole with ResourceNotFoundException; Connect drops a
-    deleted quick connect from its queues, so re-reading the queue and retrying the rest once is enough.
-    """
-    try:
-        _in_batches(client, _DISASSOCIATE, queue, ids & current)
-    except ConnectCallError as error:
-        if error.code != RESOURCE_NOT_FOUND:
-            raise
-        now = _read_associations_if_queue_exists(client, queue)
-        if now is not None:
-            _in_batches(client, _DISASSOCIATE, queue, ids & now)
+    def _starting_batch(self) -> None:
+        self.batches_started += 1
+        self.budget.undo_calls = self.undo_pages + self.batches_started
 
+    def _batch_log(self, batch: list[str]) -> dict[str, object]:
+        return {**self.queue.log, "batch": self.batches_started, "quick_connect_count": len(batch)}
 
-def _in_batches(client: ConnectClient, operation: str, queue: Queue, ids: Iterable[str]) -> None:
-    """Call `operation` for `ids` in sorted batches of at most BATCH_SIZE; no call when there is none."""
-    ordered = sorted(ids)
-    batches = [ordered[start : start + BATCH_SIZE] for start in range(0, len(ordered), BATCH_SIZE)]
-    for number, batch in enumerate(batches, start=1):
-        log = {**queue.log, "batch": number, "batches": len(batches), "quick_connect_count": len(batch)}
-        call(
-            client,
-            operation,
-            log,
-            # A quick connect created in the same deployment may be unknown to Connect for a few seconds.
-            retry_not_found=operation == _ASSOCIATE,
-            InstanceId=queue.instance_id,
-            QueueId=queue.queue_id,
-            QuickConnectIds=batch,
+    def _progress(self) -> str:
+        return (
+            f"It had disassociated {self.removed} of {len(self.to_remove)} and associated {self.added} of "
+            f"{len(self.to_add)} quick connects when it stopped."
         )
 
+    def _undo(self) -> str:
+        """Put back the state from before the request; return a sentence saying how it went.
 
-def _read_associations(client: ConnectClient, queue: Queue, *, retry_not_found: bool = False) -> frozenset[str]:
+        The queue is re-read and only the differences are reverted: that also covers a batch Connect
+        applied in part, or applied and then answered an error.
+        """
+        self.budget.undoing = True
+        try:
+            current = _read_associations_if_queue_exists(self.client, self.queue, self.budget)
+            if current is None:
+                return "The queue no longer exists: nothing to undo."
+            added_here = self.to_add & current
+            _disassociate_present(self.client, self.queue, self.budget, added_here, added_here)
+            for batch in _batches(self.to_remove - current):
+                _apply(self.client, _ASSOCIATE, self.queue, self.budget, batch, {**self.queue.log, "undo": True})
+        except ConnectCallError as undo_error:
+            log_note("undo_failed", {**self.queue.log, "error": str(undo_error)})
+            return (
+                "Undoing this request's partial changes also failed, the queue may be half-changed "
+                f"(compare it with the resource's properties): {undo_error}"
+            )
+        finally:
+            self.budget.undoing = False
+        return "Its partial changes were undone: the queue is as it was before the request."
+
+
+def _disassociate_present(
+    client: ConnectClient,
+    queue: Queue,
+    budget: Budget,
+    ids: frozenset[str],
+    present: frozenset[str],
+    *,
+    on_batch: Callable[[], None] | None = None,
+) -> int:
+    """Disassociate the ids of `ids` that are in `present`; return how many were disassociated.
+
+    An id or queue deleted meanwhile counts as done: a batch naming one deleted quick connect fails whole
+    with ResourceNotFoundException; Connect drops a deleted quick connect from its queues, so re-reading the
+    queue and carrying on with what is still there is enough.
+    """
+    remaining = ids & present
+    done = 0
+    reread = False
+    while remaining:
+        batch = _batches(remaining)[0]
+        if on_batch is not None:
+            on_batch()
+        try:
+            _apply(client, _DISASSOCIATE, queue, budget, batch, {**queue.log, "quick_connect_count": len(batch)})
+        except ConnectCallError as error:
+            if error.code != RESOURCE_NOT_FOUND or reread:
+                raise
+            reread = True
+            now = _read_associations_if_queue_exists(client, queue, budget)
+            remaining = frozenset() if now is None else remaining & now
+            continue
+        done += len(batch)
+        remaining = remaining - frozenset(batch)
+    return done
+
+
+def _batches(ids: frozenset[str]) -> list[list[str]]:
+    """`ids` sorted, in batches of at most BATCH_SIZE."""
+    ordered = sorted(ids)
+    return [ordered[start : start + BATCH_SIZE] for start in range(0, len(ordered), BATCH_SIZE)]
+
+
+def _apply(
+    client: ConnectClient, operation: str, queue: Queue, budget: Budget, batch: list[str], log: Mapping[str, object]
+) -> None:
+    """One Associate or Disassociate call for `batch`."""
+    call(
+        client,
+        operation,
+        log,
+        budget,
+        # A quick connect created in the same deployment may be unknown to Connect for a few seconds.
+        retry_not_found=operation == _ASSOCIATE,
+        resource=queue.arn,
+        InstanceId=queue.instance_id,
+        QueueId=queue.queue_id,
+        QuickConnectIds=batch,
+    )
+
+
+def _read_associations(
+    client: ConnectClient, queue: Queue, budget: Budget, *, retry_not_found: bool = False
+) -> frozenset[str]:
     """Return the ids of every quick connect associated with the queue, through every page."""
     summaries = paginate(
         client,
         "ListQueueQuickConnects",
         "QuickConnectSummaryList",
         queue.log,
+        budget,
         retry_not_found=retry_not_found,
+        resource=queue.arn,
         InstanceId=queue.instance_id,
         QueueId=queue.queue_id,
         MaxResults=PAGE_SIZE,
@@ -246,10 +364,10 @@ def _read_associations(client: ConnectClient, queue: Queue, *, retry_not_found: 
     return frozenset(summary["Id"] for summary in summaries)
 
 
-def _read_associations_if_queue_exists(client: ConnectClient, queue: Queue) -> frozenset[str] | None:
+def _read_associations_if_queue_exists(client: ConnectClient, queue: Queue, budget: Budget) -> frozenset[str] | None:
     """Like `_read_associations`, but None when the queue (or its instance) no longer exists."""
     try:
-        return _read_associations(client, queue)
+        return _read_associations(client, queue, budget)
     except ConnectCallError as error:
         if error.code == RESOURCE_NOT_FOUND:
             return None
@@ -306,8 +424,3 @@ def _response(queue: Queue, associated_count: int) -> dict[str, Any]:
         "PhysicalResourceId": queue.physical_id,
         "Data": {"QueueId": queue.queue_id, "AssociatedCount": str(associated_count)},
     }
-
-
-def _log_note(event: str, details: Mapping[str, object]) -> None:
-    """Print one JSON line about a decision that made no Connect call."""
-    print(json.dumps({"event": event, **details}, default=str), flush=True)

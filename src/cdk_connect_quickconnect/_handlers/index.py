@@ -11,9 +11,9 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from . import association, lookup
-from ._connect import ConnectClient
+from ._connect import CONNECT_TIMEOUT_SECONDS, READ_TIMEOUT_SECONDS, Budget, ConnectClient
 
-Handler = Callable[[Mapping[str, Any], ConnectClient], dict[str, Any]]
+Handler = Callable[[Mapping[str, Any], ConnectClient, Budget], dict[str, Any]]
 
 #: Resource type -> handler.
 HANDLERS: dict[str, Handler] = {
@@ -27,8 +27,9 @@ _client: ConnectClient | None = None
 def connect_client() -> ConnectClient:
     """Return this container's Connect client, created on first use.
 
-    botocore's own retries are off because ``_connect.call`` retries with its own budget; stacking both
-    would multiply attempts. Timeouts are short so that a hung connection is retried, not waited on.
+    botocore's own retries are off because ``_connect.call`` retries within the request's deadline; stacking
+    both would multiply attempts. Timeouts are short so that a hung connection is retried, not waited on,
+    and so that one attempt has a known longest duration the deadline can account for.
     """
     global _client
     if _client is None:
@@ -36,20 +37,28 @@ def connect_client() -> ConnectClient:
         import boto3
         from botocore.config import Config
 
-        config = Config(retries={"total_max_attempts": 1}, connect_timeout=5, read_timeout=20)
+        config = Config(
+            retries={"total_max_attempts": 1},
+            connect_timeout=CONNECT_TIMEOUT_SECONDS,
+            read_timeout=READ_TIMEOUT_SECONDS,
+        )
         _client = boto3.client("connect", config=config)
     return _client
 
 
 def on_event(event: dict[str, Any], context: object, *, client: ConnectClient | None = None) -> dict[str, Any]:
-    """Handle one Provider onEvent request; `client` replaces the Connect client (tests)."""
+    """Handle one Provider onEvent request; `client` replaces the Connect client (tests).
+
+    The request's one deadline comes from ``context.get_remaining_time_in_millis()``.
+    """
+    budget = Budget.from_context(context)
     resource_type = event.get("ResourceType")
     handler = HANDLERS.get(str(resource_type))
     if handler is None:
         known = ", ".join(sorted(HANDLERS))
         raise ValueError(f"Unknown ResourceType {resource_type!r}: this function handles {known}")
     print(json.dumps(_request_summary(event)), flush=True)
-    return handler(event, client if client is not None else connect_client())
+    return handler(event, client if client is not None else connect_client(), budget)
 
 
 def _request_summary(event: Mapping[str, Any]) -> dict[str, object]:

@@ -15,7 +15,8 @@ Semantics:
   since the service's ``EXACT`` may ignore case.
 - No match fails, naming the instance, the kind, the name and up to five close existing names. More than
   one match fails, listing their ARNs. A not-found is final (no retry for eventual consistency);
-  throttling and other transient errors are retried with bounded backoff by ``_connect.call``.
+  throttling and other transient errors are retried by ``_connect.call`` within the request's deadline, an
+  access denial for a minute (IAM propagation), quota and parameter errors not at all.
 
 A lookup re-runs only when its properties change: change ``Refresh`` (the constructs expose it) to force one.
 """
@@ -28,7 +29,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from ._connect import ConnectCallError, ConnectClient, id_from_arn, paginate
+from ._connect import Budget, ConnectCallError, ConnectClient, id_from_arn, paginate
 
 RESOURCE_TYPE = "Custom::ConnectLookup"
 KINDS = ("queue", "user", "contact-flow", "instance")
@@ -135,11 +136,11 @@ class Candidates:
     existing_names: Callable[[], list[str]]
 
 
-def handle(event: Mapping[str, Any], client: ConnectClient) -> dict[str, Any]:
-    """Handle one Provider onEvent request for ``Custom::ConnectLookup``."""
+def handle(event: Mapping[str, Any], client: ConnectClient, budget: Budget) -> dict[str, Any]:
+    """Handle one Provider onEvent request for ``Custom::ConnectLookup`` within `budget`."""
     request_type = event["RequestType"]
     if request_type in {"Create", "Update"}:
-        found = resolve(Lookup.from_properties(event["ResourceProperties"]), client)
+        found = resolve(Lookup.from_properties(event["ResourceProperties"]), client, budget)
         return {"PhysicalResourceId": found.arn, "Data": {"Arn": found.arn, "Id": found.id}}
     if request_type == "Delete":
         # A lookup creates nothing, so there is nothing to delete (and its properties need not be valid).
@@ -147,10 +148,10 @@ def handle(event: Mapping[str, Any], client: ConnectClient) -> dict[str, Any]:
     raise ValueError(f"Unsupported RequestType {request_type!r}")
 
 
-def resolve(lookup: Lookup, client: ConnectClient) -> Found:
+def resolve(lookup: Lookup, client: ConnectClient, budget: Budget) -> Found:
     """Return the one resource the lookup names; raise ConnectLookupError for none, several or a failed call."""
     try:
-        candidates = _SEARCHES[lookup.kind](lookup, client)
+        candidates = _SEARCHES[lookup.kind](lookup, client, budget)
         if len(candidates.matches) == 1:
             return candidates.matches[0]
         if candidates.matches:
@@ -178,7 +179,7 @@ class _Search:
     list_items: str
     list_filters: Mapping[str, Any]
 
-    def __call__(self, lookup: Lookup, client: ConnectClient) -> Candidates:
+    def __call__(self, lookup: Lookup, client: ConnectClient, budget: Budget) -> Candidates:
         """Search on the exact name; existing names come from the List API, read only if needed."""
         condition = {"FieldName": self.search_field, "Value": lookup.name, "ComparisonType": "EXACT"}
         items = paginate(
@@ -186,6 +187,7 @@ class _Search:
             self.search_operation,
             self.search_items,
             lookup.log,
+            budget,
             InstanceId=lookup.instance_id,
             SearchCriteria={"StringCondition": condition},
             MaxResults=PAGE_SIZES[self.search_operation],
@@ -200,6 +202,7 @@ class _Search:
                 self.list_operation,
                 self.list_items,
                 lookup.log,
+                budget,
                 InstanceId=lookup.instance_id,
                 MaxResults=PAGE_SIZES[self.list_operation],
                 **self.list_filters,
@@ -233,13 +236,14 @@ _search_users = _Search(
 )
 
 
-def _list_contact_flows(lookup: Lookup, client: ConnectClient) -> Candidates:
+def _list_contact_flows(lookup: Lookup, client: ConnectClient, budget: Budget) -> Candidates:
     """ListContactFlows of the requested type; those flows' names are the existing names."""
     flows = paginate(
         client,
         "ListContactFlows",
         "ContactFlowSummaryList",
         lookup.log,
+        budget,
         InstanceId=lookup.instance_id,
         ContactFlowTypes=[lookup.contact_flow_type],
         MaxResults=PAGE_SIZES["ListContactFlows"],
@@ -251,16 +255,16 @@ def _list_contact_flows(lookup: Lookup, client: ConnectClient) -> Candidates:
     return Candidates(matches, lambda: _names(of_type, "Name"))
 
 
-def _list_instances(lookup: Lookup, client: ConnectClient) -> Candidates:
+def _list_instances(lookup: Lookup, client: ConnectClient, budget: Budget) -> Candidates:
     """ListInstances of the account and Region; their aliases are the existing names."""
     instances = paginate(
-        client, "ListInstances", "InstanceSummaryList", lookup.log, MaxResults=PAGE_SIZES["ListInstances"]
+        client, "ListInstances", "InstanceSummaryList", lookup.log, budget, MaxResults=PAGE_SIZES["ListInstances"]
     )
     matches = [Found.from_item(item, "Arn", "Id") for item in instances if item.get("InstanceAlias") == lookup.name]
     return Candidates(matches, lambda: _names(instances, "InstanceAlias"))
 
 
-_SEARCHES: dict[str, Callable[[Lookup, ConnectClient], Candidates]] = {
+_SEARCHES: dict[str, Callable[[Lookup, ConnectClient, Budget], Candidates]] = {
     "queue": _search_queues,
     "user": _search_users,
     "contact-flow": _list_contact_flows,
