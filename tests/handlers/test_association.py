@@ -733,6 +733,8 @@ def test_the_forward_phase_keeps_time_for_the_undo(clock):
     budget.record_call(9.0)  # a call that took 9 s, throttling waits included
     assert budget.reserve == _connect.MAX_ATTEMPT_SECONDS + 2 * 10 * 9.0
     assert not budget.allows(0.0)
+    budget.record_call(291.0)  # a long storm: the estimate is capped
+    assert budget.reserve == _connect.MAX_ATTEMPT_SECONDS + 2 * 10 * _connect.Budget.MAX_CALL_SECONDS
     budget.undoing = True
     assert budget.reserve == 0.0
     assert budget.allows(50.0)

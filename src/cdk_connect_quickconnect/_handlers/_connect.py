@@ -112,7 +112,8 @@ class Budget:
 
     `ends_at` is on `Backoff.clock`'s scale. While `undoing` is false, `undo_calls` (set by the handler as it
     goes) calls' worth of time is kept back: each costs the mean seconds a call has taken in this request,
-    throttling waits included (at least `MIN_CALL_SECONDS`), doubled, plus one attempt's worst case.
+    throttling waits included (between `MIN_CALL_SECONDS` and `MAX_CALL_SECONDS`), doubled, plus one
+    attempt's worst case.
     """
 
     ends_at: float
@@ -127,6 +128,8 @@ class Budget:
 
     MIN_CALL_SECONDS = 1.0
     """A floor for the time one call costs: Connect's documented default rate is 2 requests/s."""
+    MAX_CALL_SECONDS = 20.0
+    """A ceiling for it: one storm ridden out early in a request must not stop it for good."""
 
     @classmethod
     def from_context(cls, context: object) -> Budget:
@@ -145,7 +148,7 @@ class Budget:
     def seconds_per_call(self) -> float:
         """What one call has cost in this request on average, waits for throttling included."""
         observed = self.call_seconds / self.calls if self.calls else 0.0
-        return max(self.MIN_CALL_SECONDS, observed)
+        return min(self.MAX_CALL_SECONDS, max(self.MIN_CALL_SECONDS, observed))
 
     @property
     def reserve(self) -> float:

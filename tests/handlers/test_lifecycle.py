@@ -1,0 +1,310 @@
+"""Real synthesized templates deployed, updated, rolled back and deleted by the CloudFormation driver.
+
+Invariant after every stack operation, successful or not: each queue holds exactly what was there out of
+band plus what live association resources list (plus what a retained resource listed); no id any
+association never listed is touched; no handler invocation outlives its Lambda.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+
+from cdk_connect_quickconnect import (
+    ConnectInstance,
+    Queue,
+    QueueQuickConnectAssociation,
+    QuickConnect,
+    QuickConnectDestination,
+)
+from cdk_connect_quickconnect._handlers import _connect
+from tests.handlers.conftest import no_sleep_backoff
+from tests.handlers.fake_connect import ACCOUNT, REGION, FakeClock, FakeConnect
+from tests.handlers.lifecycle import ASSOCIATION_TYPE, CloudFormation, Outcome, association_state
+
+IMPORTED = 600
+OUT_OF_BAND = 5
+STACK = "QuickConnects"
+ASSOCIATE = "AssociateQueueQuickConnects"
+DISASSOCIATE = "DisassociateQueueQuickConnects"
+
+
+@dataclass
+class World:
+    """A fake Connect instance with BasicQueue, a Support queue, quick connects made elsewhere, a stack driver."""
+
+    clock: FakeClock
+    fake: FakeConnect
+    cfn: CloudFormation
+    out_of_band: dict[str, set[str]] = field(default_factory=dict)
+
+    @property
+    def instance(self) -> Any:
+        return next(iter(self.fake.instances.values()))
+
+    def queue(self, name: str) -> Any:
+        return next(queue for queue in self.fake.queues.values() if queue.name == name)
+
+    def deploy(self, template: dict[str, Any]) -> Outcome:
+        outcome = self.cfn.deploy(STACK, template)
+        self.check_invariant()
+        return outcome
+
+    def delete(self) -> Outcome:
+        outcome = self.cfn.delete(STACK)
+        self.check_invariant()
+        return outcome
+
+    def check_invariant(self) -> None:
+        assert self.cfn.killed == [], "a handler invocation outlived its Lambda"
+        listed = association_state(self.cfn)
+        retained: dict[str, set[str]] = {}
+        for resource in self.cfn.retained:
+            if resource.type == ASSOCIATION_TYPE:
+                queue_id = resource.properties["QueueArn"].rsplit("/", 1)[-1]
+                retained.setdefault(queue_id, set()).update(
+                    arn.rsplit("/", 1)[-1] for arn in resource.properties["QuickConnectArns"]
+                )
+        for queue in self.fake.queues.values():
+            expected = self.out_of_band.get(queue.id, set()) | listed.get(queue.id, set())
+            expected |= retained.get(queue.id, set())
+            assert self.fake.associations(queue) == expected, f"queue {queue.name} holds what no one asked for"
+        touched = {
+            quick_connect_id
+            for recorded in self.fake.mutating_calls()
+            for quick_connect_id in recorded.params["QuickConnectIds"]
+        }
+        assert touched <= self.cfn.ever_listed, "a request touched a quick connect no association listed"
+
+    def longest_invocation(self) -> float:
+        return max(invocation.ended - invocation.started for invocation in self.cfn.invocations)
+
+
+def new_world() -> World:
+    """Always the same ids: the templates synthesized against it can be cached."""
+    clock = FakeClock()
+    fake = FakeConnect(clock=clock, latency=0.05)
+    instance = fake.add_instance("contact-center")
+    basic = fake.add_queue(instance, "BasicQueue")
+    fake.add_queue(instance, "Support")
+    fake.add_quick_connects(instance, IMPORTED)
+    console = fake.add_quick_connects(instance, OUT_OF_BAND)
+    fake.console_associate(basic, [quick_connect.id for quick_connect in console])
+    world = World(clock, fake, CloudFormation(fake, clock))
+    world.out_of_band[basic.id] = {quick_connect.id for quick_connect in console}
+    return world
+
+
+@pytest.fixture
+def world(monkeypatch: pytest.MonkeyPatch) -> World:
+    made = new_world()
+    monkeypatch.setattr(_connect, "BACKOFF", no_sleep_backoff(made.clock))
+    return made
+
+
+_REFERENCE = new_world()
+INSTANCE_ARN = _REFERENCE.instance.arn
+BASIC_ARN = _REFERENCE.queue("BasicQueue").arn
+IMPORTED_ARNS = [quick_connect.arn for quick_connect in list(_REFERENCE.fake.quick_connects.values())[:IMPORTED]]
+
+
+@functools.cache
+def template(
+    basic: tuple[int, ...] = (),
+    owned: int = 0,
+    support: tuple[int, ...] = (),
+    removal_policy: cdk.RemovalPolicy | None = None,
+) -> dict[str, Any]:
+    """A stack offering imported quick connects `basic` and `owned` new ones on BasicQueue (imported by ARN)
+    and imported `support` on the Support queue (looked up by name)."""
+    app = cdk.App()
+    stack = cdk.Stack(app, STACK, env=cdk.Environment(account=ACCOUNT, region=REGION))
+    instance = ConnectInstance.from_instance_arn(stack, "Instance", INSTANCE_ARN)
+    imported = {
+        number: QuickConnect.from_quick_connect_arn(stack, f"Imported{number}", IMPORTED_ARNS[number])
+        for number in sorted(set(basic) | set(support))
+    }
+    new = [
+        QuickConnect(
+            stack,
+            f"Owned{number}",
+            instance=instance,
+            name=f"Owned {number}",
+            destination=QuickConnectDestination.phone_number("+18005550100"),
+        )
+        for number in range(owned)
+    ]
+    on_basic = [imported[number] for number in basic] + new
+    if on_basic:
+        extra = {} if removal_policy is None else {"removal_policy": removal_policy}
+        QueueQuickConnectAssociation(
+            stack, "OnBasic", queue=Queue.from_queue_arn(stack, "Basic", BASIC_ARN), quick_connects=on_basic, **extra
+        )
+    if support:
+        queue = Queue.from_queue_name(stack, "Support", instance, "Support")
+        QueueQuickConnectAssociation(stack, "OnSupport", queue=queue, quick_connects=[imported[n] for n in support])
+    result: dict[str, Any] = app.synth().get_stack_by_name(STACK).template
+    return result
+
+
+def ids_of(numbers: Sequence[int]) -> set[str]:
+    return {IMPORTED_ARNS[number].rsplit("/", 1)[-1] for number in numbers}
+
+
+V1 = {"basic": (0, 1, 2, 3), "owned": 2, "support": (10, 11)}
+V2 = {"basic": (2, 3, 4, 5, 6), "owned": 3, "support": (11, 12)}
+BIG_UPDATE = {"basic": tuple(range(0, 120)), "owned": 3, "support": (11, 12)}
+
+
+# ---- the whole lifecycle --------------------------------------------------------------------------------
+
+
+def test_create_update_failed_update_rollback_and_delete_keep_the_invariant(world):
+    assert world.deploy(template(**V1)).status == "CREATE_COMPLETE"
+    basic, support = world.queue("BasicQueue"), world.queue("Support")
+    assert ids_of(V1["basic"]) <= world.fake.associations(basic)
+    assert world.fake.associations(support) == ids_of(V1["support"])
+
+    assert world.deploy(template(**V2)).status == "UPDATE_COMPLETE"
+    assert world.fake.associations(support) == ids_of(V2["support"])
+    assert not ids_of((0, 1)) & world.fake.associations(basic)
+
+    state_v2 = world.fake.associations(basic)
+    world.fake.queue_quota = len(state_v2) + 60  # the second batch of the big update hits the quota
+    outcome = world.deploy(template(**BIG_UPDATE))
+    assert outcome.status == "UPDATE_ROLLBACK_COMPLETE"
+    assert "LimitExceededException" in outcome.reason and "Service Quotas" in outcome.reason
+    assert world.fake.associations(basic) == state_v2
+    world.fake.queue_quota = None
+
+    assert world.delete().status == "DELETE_COMPLETE"
+    assert world.fake.associations(basic) == world.out_of_band[basic.id]
+    assert world.fake.associations(support) == set()
+
+
+def test_a_failed_create_rolls_back_the_association_that_succeeded_and_the_one_that_failed_undid_itself(world):
+    # OnBasic is created first (alphabetical among ready resources), then OnSupport fails mid-way.
+    associate_calls_of_on_basic = 1
+    world.fake.fail_next(ASSOCIATE, "InvalidParameterException", after=associate_calls_of_on_basic)
+    outcome = world.deploy(template(**V1))
+    assert outcome.status == "ROLLBACK_COMPLETE"
+    assert "InvalidParameterException" in outcome.reason
+    rollback_deletes = [
+        invocation.logical_id for invocation in world.cfn.invocations if invocation.request_type == "Delete"
+    ]
+    assert any(logical_id.startswith("OnBasic") for logical_id in rollback_deletes)
+    assert not any(logical_id.startswith("OnSupport") for logical_id in rollback_deletes)  # the framework's
+    assert world.deploy(template(**V1)).status == "CREATE_COMPLETE"  # and the next deploy starts clean
+
+
+def test_properties_reach_the_handler_as_strings_and_lookups_resolve(world):
+    world.deploy(template(**V1))
+    resources = world.cfn.stacks[STACK]
+    support = next(resource for key, resource in resources.items() if key.startswith("OnSupport"))
+    assert support.properties["QueueArn"] == world.queue("Support").arn
+    assert all(isinstance(arn, str) for arn in support.properties["QuickConnectArns"])
+
+
+# ---- the issue's done-when figures ------------------------------------------------------------------------
+
+
+def hostile(world: World, *, throttled: float) -> None:
+    """Connect's documented default rate (2 requests/s, burst 5 per operation) plus random throttling."""
+    world.fake.rate_limit = (2.0, 5)
+    world.fake.throttle_probability = throttled
+    world.fake.latency = 0.1
+
+
+def test_500_quick_connects_under_30_percent_throttling_complete_inside_the_lambda_timeout(world, capsys):
+    hostile(world, throttled=0.3)
+    assert world.deploy(template(basic=tuple(range(500)))).status == "CREATE_COMPLETE"
+    basic = world.queue("BasicQueue")
+    assert ids_of(range(500)) <= world.fake.associations(basic)
+    create_seconds = world.longest_invocation()
+    # drop 250, keep 250, add 100
+    assert world.deploy(template(basic=tuple(range(250, 600)))).status == "UPDATE_COMPLETE"
+    assert world.fake.associations(basic) == ids_of(range(250, 600)) | world.out_of_band[basic.id]
+    assert world.delete().status == "DELETE_COMPLETE"
+    longest = world.longest_invocation()
+    throttled = sum(recorded.outcome == "ThrottlingException" for recorded in world.fake.calls)
+    with capsys.disabled():
+        print(
+            f"\n500 quick connects, 30% throttling + 2 req/s burst 5: Create {create_seconds:.1f} s, longest request "
+            f"{longest:.1f} s of the {world.cfn.lambda_timeout:.0f} s timeout; {throttled} of "
+            f"{len(world.fake.calls)} calls throttled"
+        )
+    assert longest < world.cfn.lambda_timeout - _connect.RETURN_MARGIN_SECONDS
+
+
+def test_under_sustained_throttling_the_request_fails_before_its_deadline_and_the_queue_is_as_it_was(world):
+    basic = world.queue("BasicQueue")
+    before = world.fake.associations(basic)
+    hostile(world, throttled=0.9)
+    outcome = world.deploy(template(basic=tuple(range(500))))
+    assert outcome.status == "ROLLBACK_COMPLETE"
+    assert "Stopped retrying to finish before the Lambda timeout" in outcome.reason
+    assert "the queue is as it was before the request" in outcome.reason
+    assert world.fake.associations(basic) == before
+    assert world.longest_invocation() <= world.cfn.lambda_timeout - _connect.RETURN_MARGIN_SECONDS
+
+
+def test_a_short_lambda_timeout_is_honoured_too(world):
+    world.cfn.lambda_timeout = 30.0
+    hostile(world, throttled=0.5)
+    outcome = world.deploy(template(basic=tuple(range(500))))
+    assert outcome.status == "ROLLBACK_COMPLETE"
+    assert world.longest_invocation() <= 30.0 - _connect.RETURN_MARGIN_SECONDS
+
+
+def test_a_first_deploy_with_iam_not_yet_propagated_succeeds(world):
+    world.fake.deny_until = 40.0
+    assert world.deploy(template(**V1)).status == "CREATE_COMPLETE"
+    assert any(recorded.outcome == "AccessDeniedException" for recorded in world.fake.calls)
+    assert world.clock.now >= 40.0
+
+
+def test_access_still_denied_after_the_iam_window_is_reported_naming_action_and_resource(world):
+    world.fake.deny_until = 10_000.0
+    outcome = world.deploy(template(**V1))
+    assert outcome.status == "ROLLBACK_COMPLETE"
+    assert "not allowed connect:" in outcome.reason and "ConnectAccess policy" in outcome.reason
+    assert world.longest_invocation() < _connect.IAM_WINDOW_SECONDS + 15
+
+
+@pytest.mark.parametrize(
+    ("code", "words"),
+    [
+        ("LimitExceededException", "Raise the Amazon Connect quota named above in the Service Quotas console"),
+        ("ServiceQuotaExceededException", "Raise the Amazon Connect quota named above in the Service Quotas console"),
+        ("InvalidParameterException", "not valid for Connect; correct it"),
+    ],
+)
+def test_quota_and_parameter_errors_surface_in_seconds_with_an_actionable_message(world, code, words):
+    world.fake.fail_next(ASSOCIATE, code, after=1, message="Quick connects per queue: 100")
+    outcome = world.deploy(template(basic=tuple(range(120))))
+    assert outcome.status == "ROLLBACK_COMPLETE"
+    assert words in outcome.reason and "Quick connects per queue: 100" in outcome.reason
+    assert world.longest_invocation() < 5.0
+
+
+def test_a_batch_applied_in_part_is_undone(world):
+    world.deploy(template(**V1))
+    basic = world.queue("BasicQueue")
+    before = world.fake.associations(basic)
+    world.fake.fail_next(ASSOCIATE, "InternalServiceException", apply_part=17, times=1)
+    world.fake.fail_next(ASSOCIATE, "InvalidParameterException", apply_part=23)
+    outcome = world.deploy(template(**BIG_UPDATE))
+    assert outcome.status == "UPDATE_ROLLBACK_COMPLETE"
+    assert world.fake.associations(basic) == before
+
+
+def test_a_throttling_storm_during_the_update_is_ridden_out(world):
+    world.deploy(template(**V1))
+    world.fake.fail_next(ASSOCIATE, "ThrottlingException", times=12)
+    world.fake.fail_next(DISASSOCIATE, "ThrottlingException", times=12)
+    assert world.deploy(template(**V2)).status == "UPDATE_COMPLETE"
