@@ -42,7 +42,7 @@ def _phone_quick_connects(
             stack,
             f"{prefix}{i}",
             instance=instance,
-            name=f"line {i}",
+            name=f"{prefix} line {i}",
             destination=QuickConnectDestination.phone_number(f"+1800555{i:04d}"),
         )
         for i in range(count)

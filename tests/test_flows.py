@@ -188,11 +188,13 @@ def test_fails_when_flow_props_break_limits(kwargs: dict[str, Any], message: str
     assert "(at Stack/Flow)" in str(raised.value)
 
 
-def test_fails_when_a_prompt_makes_content_too_long() -> None:
+def test_fails_when_a_prompt_is_longer_than_connect_plays() -> None:
     stack = new_stack()
     instance = ConnectInstance.from_instance_arn(stack, "Instance", INSTANCE_ARN)
-    with pytest.raises(ConnectValidationError, match=r"'content' must be a valid flow graph, got 'content is \d+"):
-        QueueTransferFlow(stack, "Flow", instance=instance, name="n", prompt="x" * 256_000)
+    with pytest.raises(ConnectValidationError) as raised:
+        QueueTransferFlow(stack, "Flow", instance=instance, name="n", prompt="x" * 3_001)
+    assert str(raised.value).startswith("'prompt' must be at most 3,000 characters of text, has 3,001, got 'xxx")
+    assert str(raised.value).endswith("(3001 characters) (at Stack/Flow)")
 
 
 @pytest.mark.parametrize(

@@ -46,7 +46,12 @@ def describe(value: Any, *, with_length: bool = False) -> str:
 
 def fail(scope: IConstruct, prop: str, rule: str, value: Any, *, with_length: bool = False) -> NoReturn:
     """Raise a :class:`ConnectValidationError` for ``prop`` of ``scope``."""
-    message = f"'{prop}' must {rule}, got {describe(value, with_length=with_length)} (at {scope.node.path})"
+    fail_at(scope.node.path, prop, rule, value, with_length=with_length)
+
+
+def fail_at(path: str, prop: str, rule: str, value: Any, *, with_length: bool = False) -> NoReturn:
+    """Like :func:`fail`, for a construct about to be created at ``path`` (a factory checking its arguments)."""
+    message = f"'{prop}' must {rule}, got {describe(value, with_length=with_length)} (at {path})"
     raise ConnectValidationError(message)
 
 

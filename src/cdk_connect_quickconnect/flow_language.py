@@ -13,6 +13,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
+from xml.etree import ElementTree
 
 #: The only flow-language version Connect accepts.
 FLOW_LANGUAGE_VERSION = "2019-10-30"
@@ -22,6 +23,10 @@ MAX_ACTIONS = 250
 MAX_CONTENT_LENGTH = 256_000
 #: Connect's limit on an action identifier's length.
 MAX_IDENTIFIER_LENGTH = 50
+#: Text for text-to-speech or chat: "a maximum of 3,000 billed characters (6,000 total characters)"
+#: (admin guide, Play prompt block). SSML tags count toward the total only; plain text is all billed.
+MAX_PROMPT_BILLED_CHARACTERS = 3_000
+MAX_PROMPT_TOTAL_CHARACTERS = 6_000
 
 _FORBIDDEN_IDENTIFIER_CHARACTERS = re.compile(r"[%:()\\/=$,;\[\]{}]")
 _RESERVED_IDENTIFIERS = frozenset(
@@ -70,6 +75,24 @@ class Prompt:
         """The text, SSML or prompt ARN."""
         return self._value
 
+    @property
+    def is_free_text(self) -> bool:
+        """Whether the value is text or SSML (any characters), rather than a prompt ARN or id."""
+        return self._key in ("Text", "SSML")
+
+    def problems(self) -> list[str]:
+        """Every reason Connect would refuse this prompt, empty when it is fine (the value must be concrete)."""
+        value = self._value
+        if not isinstance(value, str):
+            return [f"must be a string, not a {type(value).__name__}"]
+        if not value.strip():
+            return ["must not be empty"]
+        if self._key == "Text" and len(value) > MAX_PROMPT_BILLED_CHARACTERS:
+            return [f"must be at most {MAX_PROMPT_BILLED_CHARACTERS:,} characters of text, has {len(value):,}"]
+        if self._key == "SSML":
+            return _ssml_problems(value)
+        return []
+
     def to_parameters(self) -> dict[str, str]:
         """The ``Parameters`` of a ``MessageParticipant`` action playing this prompt."""
         return {self._key: self._value}
@@ -82,6 +105,24 @@ class Prompt:
 
     def __repr__(self) -> str:
         return f"Prompt.{self._key.lower()}({self._value!r})"
+
+
+def _ssml_problems(ssml: str) -> list[str]:
+    try:
+        # The app's own SSML, parsed at synth; the standard parser fetches no external entities.
+        root = ElementTree.fromstring(ssml)
+    except ElementTree.ParseError as error:
+        return [f"must be well-formed XML ({error})"]
+    if root.tag != "speak":
+        return [f"must have <speak> as its root element, not <{root.tag}>"]
+    if len(ssml) > MAX_PROMPT_TOTAL_CHARACTERS:
+        return [f"must be at most {MAX_PROMPT_TOTAL_CHARACTERS:,} characters with its tags, has {len(ssml):,}"]
+    billed = len("".join(root.itertext()))
+    if billed > MAX_PROMPT_BILLED_CHARACTERS:
+        return [f"must hold at most {MAX_PROMPT_BILLED_CHARACTERS:,} characters of text outside tags, has {billed:,}"]
+    if not "".join(root.itertext()).strip() and not len(root):
+        return ["must not be empty: <speak> holds no text"]
+    return []
 
 
 def as_prompt(prompt: str | Prompt) -> Prompt:
@@ -347,8 +388,7 @@ class FlowDocument:
         """The compact JSON for ``AWS::Connect::ContactFlow.Content``; raises ``ValueError`` when invalid."""
         problems = self.problems()
         content = json.dumps(self.to_json(), separators=(",", ":"), ensure_ascii=False)
-        if len(content) > MAX_CONTENT_LENGTH:
-            problems.append(f"content is {len(content)} characters, more than {MAX_CONTENT_LENGTH}")
+        problems.extend(content_length_problems(content))
         if problems:
             raise ValueError("; ".join(problems))
         return content
@@ -392,3 +432,10 @@ class FlowDocument:
         for action in self.actions:
             if action.identifier not in reached:
                 yield f"action {action.identifier!r} cannot be reached from the start action"
+
+
+def content_length_problems(content: str) -> list[str]:
+    """Connect's limit on a flow's content length, as a problem list."""
+    if len(content) > MAX_CONTENT_LENGTH:
+        return [f"content is {len(content)} characters, more than {MAX_CONTENT_LENGTH}"]
+    return []

@@ -2,18 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import json
+from collections.abc import Mapping, Sequence
 from enum import Enum
 from typing import ClassVar, Protocol, runtime_checkable
 
-from aws_cdk import Resource
+from aws_cdk import Resource, Stack
 from aws_cdk import aws_connect as connect
 from constructs import Construct
 
+from . import _kinds
 from ._arn import resource_id_of
 from ._imported import ImportedConnectResource
+from ._kinds import check_kind
+from ._placement import check_stack_environment, claim_name
 from ._resource import IConnectResource
-from ._validation import check_length, fail
+from ._validation import check_length, fail, fail_at, is_token
 from .flow_language import (
     Action,
     CheckAgentsStaffed,
@@ -25,6 +29,7 @@ from .flow_language import (
     TransferContactToQueue,
     UpdateContactTargetQueue,
     as_prompt,
+    content_length_problems,
 )
 from .instance import IConnectInstance
 from .lookups import ConnectLookup, arn_from_context
@@ -157,15 +162,28 @@ class ContactFlow:
 
         :param refresh: change it to force the lookup to run again (default: runs when name or type change).
         """
-        flow_type = ContactFlowType(flow_type)
+        check_kind(scope, "instance", instance, IConnectInstance, _kinds.INSTANCE, child=id)
+        flow_type = _flow_type_of(f"{scope.node.path}/{id}", flow_type)
         arn = arn_from_context(scope, "contact-flow", contact_flow_name, flow_type.value)
         if arn is not None:
             return ContactFlow.from_contact_flow_arn(scope, id, arn, flow_type=flow_type)
         return _LookedUpContactFlow(scope, id, instance, contact_flow_name, flow_type, refresh)
 
 
+def _flow_type_of(path: str, flow_type: ContactFlowType | str | None) -> ContactFlowType:
+    """``flow_type`` as the enum: a flow lookup searches the flows of one type (`ListContactFlows` filter)."""
+    try:
+        return ContactFlowType(flow_type)
+    except ValueError:
+        known = ", ".join(member.value for member in ContactFlowType)
+        fail_at(path, "flow_type", f"be a ContactFlowType ({known})", flow_type)
+
+
 class _TransferFlowBase(Resource):
-    """A flow this app creates from a :class:`FlowDocument`; the L1 is the child ``Resource``."""
+    """A flow this app creates from a :class:`FlowDocument`; the L1 is the child ``Resource``.
+
+    Subclasses build their document from their props and pass it, with the prompts to check by property name.
+    """
 
     #: The type of flow the subclass builds.
     FLOW_TYPE: ClassVar[ContactFlowType]
@@ -180,27 +198,62 @@ class _TransferFlowBase(Resource):
         instance: IConnectInstance,
         name: str,
         description: str | None,
+        prompts: Mapping[str, Prompt],
+        document: FlowDocument,
     ) -> None:
         super().__init__(scope, id)
+        check_kind(self, "instance", instance, IConnectInstance, _kinds.INSTANCE)
         check_length(self, "name", name, minimum=1, maximum=127)
         check_length(self, "description", description, minimum=1, maximum=500)
+        check_stack_environment(self, "instance", instance.instance_arn)
+        for prop, prompt in prompts.items():
+            self._check_prompt(prop, prompt)
+        claim_name(self, "flow", instance.instance_arn, name)
         self._instance_arn = instance.instance_arn
-        flow_type = self.FLOW_TYPE
-        self.document = self._build_document()
-        try:
-            content = self.document.render()
-        except ValueError as error:
-            fail(self, "content", "be a valid flow graph", str(error))
+        #: The flow-language document the flow's content is rendered from.
+        self.document = document
         self._resource = connect.CfnContactFlow(
             self,
             "Resource",
             instance_arn=instance.instance_arn,
             name=name,
-            type=flow_type.value,
-            content=content,
+            type=self.FLOW_TYPE.value,
+            content=self._render(document),
             description=description,
         )
         self._contact_flow_arn = self._resource.attr_contact_flow_arn
+
+    def _check_prompt(self, prop: str, prompt: Prompt) -> None:
+        if not isinstance(prompt, Prompt):
+            fail(
+                self, prop, "be text (a string) or a Prompt (Prompt.text, Prompt.ssml, Prompt.from_prompt_arn)", prompt
+            )
+        if not is_token(prompt.value):
+            for problem in prompt.problems():
+                fail(self, prop, problem.removeprefix("must "), prompt.value, with_length=True)
+            return
+        if prompt.is_free_text and not isinstance(Stack.of(self).resolve(prompt.value), str):
+            fail(
+                self,
+                prop,
+                "be text known at synth: a deploy-time value (a parameter, an attribute) could hold quotes or line "
+                "breaks and break the flow's JSON; use a literal, or a contact attribute reference such as "
+                "'$.Attributes.greeting'",
+                prompt.value,
+            )
+
+    def _render(self, document: FlowDocument) -> str:
+        """The content JSON; values known only through tokens are escaped by ``Stack.to_json_string``."""
+        problems = document.problems()
+        if problems:
+            fail(self, "content", "be a valid flow graph", "; ".join(problems))
+        flow_json = document.to_json()
+        content = json.dumps(flow_json, separators=(",", ":"), ensure_ascii=False)
+        if is_token(content):
+            return Stack.of(self).to_json_string(flow_json)
+        for problem in content_length_problems(content):
+            fail(self, "content", "fit Connect's limit", problem)
+        return content
 
     @classmethod
     def from_default(
@@ -215,9 +268,6 @@ class _TransferFlowBase(Resource):
         return ContactFlow.from_contact_flow_name(
             scope, id, instance, cls.DEFAULT_FLOW_NAME, cls.FLOW_TYPE, refresh=refresh
         )
-
-    def _build_document(self) -> FlowDocument:
-        raise NotImplementedError
 
     @property
     def contact_flow_arn(self) -> str:
@@ -274,26 +324,28 @@ class AgentTransferFlow(_TransferFlowBase):
         prompt: str | Prompt = "Transferring now...",
         failure_prompt: str | Prompt = "Failed to transfer.",
     ) -> None:
-        self._prompt = as_prompt(prompt)
-        self._failure_prompt = as_prompt(failure_prompt)
+        prompts = {"prompt": as_prompt(prompt), "failure_prompt": as_prompt(failure_prompt)}
         super().__init__(
             scope,
             id,
             instance=instance,
             name=name,
             description=description,
+            prompts=prompts,
+            document=self._document(**prompts),
         )
 
-    def _build_document(self) -> FlowDocument:
+    @staticmethod
+    def _document(prompt: Prompt, failure_prompt: Prompt) -> FlowDocument:
         actions: Sequence[Action] = (
-            MessageParticipant("transferring-prompt", self._prompt, then="set-agent-queue"),
+            MessageParticipant("transferring-prompt", prompt, then="set-agent-queue"),
             UpdateContactTargetQueue(
                 "set-agent-queue", then="transfer", on_error="failure-prompt", agent_id="$.Agent.ARN"
             ),
             TransferContactToQueue(
                 "transfer", then="failure-prompt", on_at_capacity="failure-prompt", on_error="failure-prompt"
             ),
-            MessageParticipant("failure-prompt", self._failure_prompt, then="disconnect"),
+            MessageParticipant("failure-prompt", failure_prompt, then="disconnect"),
             DisconnectParticipant("disconnect"),
         )
         return FlowDocument(start_action="transferring-prompt", actions=actions)
@@ -336,25 +388,37 @@ class QueueTransferFlow(_TransferFlowBase):
         unstaffed_prompt: str | Prompt = "No agents are available right now. Goodbye.",
         failure_prompt: str | Prompt = "Failed to transfer. Goodbye.",
     ) -> None:
-        self._prompt = as_prompt(prompt)
-        self._check_hours = check_hours_of_operation
-        self._check_staffing = check_staffing
-        self._closed_prompt = as_prompt(closed_prompt)
-        self._unstaffed_prompt = as_prompt(unstaffed_prompt)
-        self._failure_prompt = as_prompt(failure_prompt)
+        prompts = {
+            "prompt": as_prompt(prompt),
+            "closed_prompt": as_prompt(closed_prompt),
+            "unstaffed_prompt": as_prompt(unstaffed_prompt),
+            "failure_prompt": as_prompt(failure_prompt),
+        }
+        document = self._document(check_hours=check_hours_of_operation, check_staffing=check_staffing, **prompts)
         super().__init__(
             scope,
             id,
             instance=instance,
             name=name,
             description=description,
+            prompts=prompts,
+            document=document,
         )
 
-    def _build_document(self) -> FlowDocument:
+    @staticmethod
+    def _document(
+        *,
+        check_hours: bool,
+        check_staffing: bool,
+        prompt: Prompt,
+        closed_prompt: Prompt,
+        unstaffed_prompt: Prompt,
+        failure_prompt: Prompt,
+    ) -> FlowDocument:
         checks: list[Action] = []
         goodbyes: list[Action] = []
         first_after_checks = "transferring-prompt"
-        if self._check_staffing:
+        if check_staffing:
             checks.append(
                 CheckAgentsStaffed(
                     "check-staffing",
@@ -363,8 +427,8 @@ class QueueTransferFlow(_TransferFlowBase):
                     on_error="failure-prompt",
                 )
             )
-            goodbyes.append(MessageParticipant("unstaffed-prompt", self._unstaffed_prompt, then="disconnect"))
-        if self._check_hours:
+            goodbyes.append(MessageParticipant("unstaffed-prompt", unstaffed_prompt, then="disconnect"))
+        if check_hours:
             next_check = checks[0].identifier if checks else first_after_checks
             checks.insert(
                 0,
@@ -375,15 +439,15 @@ class QueueTransferFlow(_TransferFlowBase):
                     on_error="failure-prompt",
                 ),
             )
-            goodbyes.insert(0, MessageParticipant("closed-prompt", self._closed_prompt, then="disconnect"))
+            goodbyes.insert(0, MessageParticipant("closed-prompt", closed_prompt, then="disconnect"))
         actions: list[Action] = [
             *checks,
-            MessageParticipant(first_after_checks, self._prompt, then="transfer"),
+            MessageParticipant(first_after_checks, prompt, then="transfer"),
             TransferContactToQueue(
                 "transfer", then="failure-prompt", on_at_capacity="failure-prompt", on_error="failure-prompt"
             ),
             *goodbyes,
-            MessageParticipant("failure-prompt", self._failure_prompt, then="disconnect"),
+            MessageParticipant("failure-prompt", failure_prompt, then="disconnect"),
             DisconnectParticipant("disconnect"),
         ]
         return FlowDocument(start_action=actions[0].identifier, actions=actions)

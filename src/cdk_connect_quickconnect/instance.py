@@ -8,6 +8,7 @@ from aws_cdk import Resource
 from constructs import Construct, Node
 
 from ._arn import environment_arn, instance_id_of, parse_arn
+from ._placement import register_instance_alias
 from .lookups import ConnectLookup, arn_from_context
 
 
@@ -60,6 +61,7 @@ class _ImportedInstance(Resource):
 class _LookedUpInstance(ConnectLookup):
     def __init__(self, scope: Construct, id: str, alias: str, refresh: str | None) -> None:
         super().__init__(scope, id, kind="instance", name=alias, refresh=refresh)
+        register_instance_alias(self, self.instance_arn, alias)
 
     @property
     def instance_id(self) -> str:

@@ -10,8 +10,11 @@ from aws_cdk import Resource
 from aws_cdk import aws_connect as connect
 from constructs import Construct
 
-from ._arn import resource_id_of, same_instance
+from . import _kinds
+from ._arn import resource_id_of
 from ._imported import ImportedConnectResource
+from ._kinds import check_instance_of, check_kind
+from ._placement import check_stack_environment, claim_name, same_instance
 from ._resource import IConnectResource
 from ._validation import check_length, check_pattern, fail
 from .flows import ContactFlowType, IContactFlow
@@ -92,6 +95,7 @@ class QuickConnectDestination:
 
     def validate(self, scope: Construct, instance_arn: str) -> None:
         """Fail at synth if this destination cannot work for a quick connect of ``instance_arn``."""
+        self._check_kinds(scope)
         check_pattern(
             scope,
             "destination.phone_number",
@@ -106,6 +110,17 @@ class QuickConnectDestination:
             _check_same_instance(scope, "destination.queue", self.target_queue.instance_arn, instance_arn)
         if self.target_user is not None:
             _check_same_instance(scope, "destination.user", self.target_user.instance_arn, instance_arn)
+
+    def _check_kinds(self, scope: Construct) -> None:
+        """Each part is the kind of object its factory takes (Python does not check annotations)."""
+        if self.target_queue is not None:
+            check_kind(scope, "destination.queue", self.target_queue, IQueue, _kinds.QUEUE)
+        if self.target_user is not None:
+            check_kind(scope, "destination.user", self.target_user, IUser, _kinds.USER)
+        if self.target_flow is not None:
+            check_kind(scope, "destination.flow", self.target_flow, IContactFlow, _kinds.CONTACT_FLOW)
+        if self.target_phone_number is not None and not isinstance(self.target_phone_number, str):
+            fail(scope, "destination.phone_number", "be a string in E.164 form", self.target_phone_number)
 
     def _check_flow_type(self, scope: Construct, flow: IContactFlow) -> None:
         expected = REQUIRED_FLOW_TYPES[self.quick_connect_type]
@@ -146,7 +161,7 @@ class QuickConnectDestination:
 
 
 def _check_same_instance(scope: Construct, prop: str, resource_instance_arn: str, instance_arn: str) -> None:
-    if not same_instance(resource_instance_arn, instance_arn):
+    if not same_instance(scope, resource_instance_arn, instance_arn):
         fail(scope, prop, f"belong to the quick connect's instance {instance_arn}", resource_instance_arn)
 
 
@@ -204,8 +219,9 @@ class QuickConnect(Resource):
 
     Agents see it only once it is associated with a queue they work: see ``QueueQuickConnectAssociation``.
 
-    :param instance: the instance the quick connect belongs to.
-    :param name: the name agents see, 1-127 characters.
+    :param instance: the instance the quick connect belongs to, in the stack's account and Region.
+    :param name: the name agents see, 1-127 characters, unique among the quick connects of the instance
+        across the app (Connect refuses a second one).
     :param destination: where it transfers to, from ``QuickConnectDestination``.
     :param description: 1-250 characters (default: none).
     """
@@ -221,9 +237,13 @@ class QuickConnect(Resource):
         description: str | None = None,
     ) -> None:
         super().__init__(scope, id)
+        check_kind(self, "instance", instance, IConnectInstance, _kinds.INSTANCE)
+        check_instance_of(self, "destination", destination, QuickConnectDestination, _kinds.DESTINATION)
         check_length(self, "name", name, minimum=1, maximum=127)
         check_length(self, "description", description, minimum=1, maximum=250)
+        check_stack_environment(self, "instance", instance.instance_arn)
         destination.validate(self, instance.instance_arn)
+        claim_name(self, "quick connect", instance.instance_arn, name)
         self._instance_arn = instance.instance_arn
         self._type = destination.quick_connect_type
         self._resource = connect.CfnQuickConnect(

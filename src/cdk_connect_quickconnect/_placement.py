@@ -1,0 +1,106 @@
+"""App-wide checks of where resources go: one name per instance, the stack's own account and Region.
+
+Connect refuses a second quick connect (or flow) with the same name in an instance
+(``DuplicateResourceException``), and CloudFormation creates resources only in the stack's account and
+Region. Both fail in the middle of a deploy; these checks fail at synth instead. Names are claimed in one
+registry on the app (``Stack.of(scope).node.root``), so two stacks of one app are checked against each other.
+"""
+
+from __future__ import annotations
+
+from aws_cdk import Stack
+from constructs import Construct, IConstruct
+
+from ._arn import parse_arn
+from ._validation import fail, is_token
+
+#: The construct id of the registry under the app root.
+REGISTRY_ID = "CdkConnectQuickConnectRegistry"
+
+
+class _AppRegistry(Construct):
+    """What the constructs of one app have claimed; a child of the app root with no resources."""
+
+    def __init__(self, scope: Construct, id: str) -> None:
+        super().__init__(scope, id)
+        #: (kind, instance key, name) -> the construct that claimed it.
+        self.names: dict[tuple[str, str, str], IConstruct] = {}
+        #: An instance ARN token of an instance looked up by alias -> a key naming that alias.
+        self.instance_aliases: dict[str, str] = {}
+
+    @classmethod
+    def of(cls, scope: IConstruct) -> _AppRegistry:
+        root = Stack.of(scope).node.root
+        existing = root.node.try_find_child(REGISTRY_ID)
+        if isinstance(existing, _AppRegistry):
+            return existing
+        return cls(root, REGISTRY_ID)  # type: ignore[arg-type]
+
+
+def register_instance_alias(scope: IConstruct, instance_arn: str, alias: str) -> None:
+    """Remember that ``instance_arn`` (a deploy-time token) is the instance with ``alias`` in ``scope``'s stack.
+
+    Aliases are unique per account and Region, so two lookups of one alias are one instance and lookups of
+    two aliases are two instances.
+    """
+    stack = Stack.of(scope)
+    _AppRegistry.of(scope).instance_aliases[instance_arn] = f"alias:{stack.account}:{stack.region}:{alias}"
+
+
+def instance_key(scope: IConstruct, instance_arn: str) -> str | None:
+    """What identifies the instance, if synth can tell: its concrete ARN or its looked-up alias; else None."""
+    if not is_token(instance_arn):
+        return instance_arn
+    return _AppRegistry.of(scope).instance_aliases.get(instance_arn)
+
+
+def same_instance(scope: IConstruct, first_instance_arn: str, second_instance_arn: str) -> bool:
+    """False only when synth can tell the two ARNs name different instances."""
+    first, second = instance_key(scope, first_instance_arn), instance_key(scope, second_instance_arn)
+    return first is None or second is None or first == second
+
+
+def claim_name(scope: IConstruct, kind: str, instance_arn: str, name: str) -> None:
+    """Fail if another ``kind`` (``quick connect``, ``flow``) of the app has ``name`` in the same instance.
+
+    Names that are tokens are skipped. An instance given as a token the registry cannot identify is keyed
+    by what it resolves to in its stack, so such names are compared within that stack only.
+    """
+    if is_token(name):
+        return
+    registry = _AppRegistry.of(scope)
+    known = instance_key(scope, instance_arn)
+    if known is None:
+        stack = Stack.of(scope)
+        known = f"{stack.node.path}:{stack.resolve(instance_arn)!r}"
+    key = (kind, known, name)
+    other = registry.names.get(key)
+    if other is not None and other is not scope:
+        fail(
+            scope,
+            "name",
+            f"be unique among the {kind}s of one instance across the app (Connect refuses a second one with "
+            f"DuplicateResourceException); {other.node.path} already has it",
+            name,
+        )
+    registry.names[key] = scope
+
+
+def check_stack_environment(scope: IConstruct, prop: str, instance_arn: str) -> None:
+    """Fail when a concrete instance ARN names another account or Region than the stack's concrete ones."""
+    parsed = parse_arn(scope, prop, instance_arn, None)
+    if parsed is None:
+        return
+    stack = Stack.of(scope)
+    for part, arn_value, stack_value in (
+        ("Region", parsed.region, stack.region),
+        ("account", parsed.account, stack.account),
+    ):
+        if not is_token(stack_value) and arn_value != stack_value:
+            fail(
+                scope,
+                prop,
+                f"be in the stack's {part} {stack_value} (CloudFormation creates resources only where the stack "
+                "is; deploy this part in a stack of that environment)",
+                instance_arn,
+            )
