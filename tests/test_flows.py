@@ -222,3 +222,15 @@ def test_flow_templates_pass_cfn_lint() -> None:
     AgentTransferFlow(stack, "Agent", instance=instance, name="a")
     QueueTransferFlow(stack, "Queue", instance=instance, name="q")
     assert cfn_lint_findings(template_of(stack)) == []
+
+
+def test_agent_transfer_flow_carries_a_left_to_right_layout_for_the_designer() -> None:
+    stack = new_stack()
+    instance = ConnectInstance.from_instance_arn(stack, "Instance", INSTANCE_ARN)
+    AgentTransferFlow(stack, "Flow", instance=instance, name="Transfer to agent")
+    metadata = _content(stack)["Metadata"]
+
+    xs = {identifier: value["position"]["x"] for identifier, value in metadata["ActionMetadata"].items()}
+    assert list(xs) == ["transferring-prompt", "set-agent-queue", "transfer", "failure-prompt", "disconnect"]
+    assert sorted(xs.values()) == list(xs.values()) and len(set(xs.values())) == 5
+    assert metadata["entryPointPosition"]["x"] < xs["transferring-prompt"]

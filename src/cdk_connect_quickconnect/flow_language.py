@@ -377,12 +377,75 @@ class FlowDocument:
         return found
 
     def to_json(self) -> dict[str, Any]:
-        """The flow-language document."""
+        """The flow-language document, with the designer's layout ``Metadata`` as exported flows carry it."""
         return {
             "Version": FLOW_LANGUAGE_VERSION,
             "StartAction": self.start_action,
+            "Metadata": self.layout().to_json(),
             "Actions": [action.to_json() for action in self.actions],
         }
+
+    def layout(self) -> FlowLayout:
+        """Where the flow designer draws each block: left to right in graph order, branches stacked below.
+
+        An action's column is its longest distance from the start action, so every transition of an acyclic
+        flow points right; actions of one column are stacked in the order they are first reached. A flow
+        with a loop falls back to the shortest distance. Unreachable actions (refused by :meth:`problems`)
+        go in a last column.
+        """
+        order = self._reach_order()
+        columns = self._longest_distances(order) or self._shortest_distances(order)
+        last_column = max(columns.values(), default=-1) + 1
+        rows_used: dict[int, int] = {}
+        positions: dict[str, tuple[int, int]] = {}
+        for action in sorted(self.actions, key=lambda a: order.get(a.identifier, len(order))):
+            column = columns.get(action.identifier, last_column)
+            row = rows_used.get(column, 0)
+            rows_used[column] = row + 1
+            positions[action.identifier] = (column, row)
+        return FlowLayout(positions)
+
+    def _reach_order(self) -> dict[str, int]:
+        """Each reachable action's index in breadth-first order from the start, transitions in their order."""
+        known = self.by_identifier()
+        order: dict[str, int] = {}
+        pending = [self.start_action] if self.start_action in known else []
+        while pending:
+            current = pending.pop(0)
+            if current in order:
+                continue
+            order[current] = len(order)
+            pending.extend(target for target in known[current].targets() if target in known)
+        return order
+
+    def _longest_distances(self, order: Mapping[str, int]) -> dict[str, int] | None:
+        """Longest distance from the start over reachable actions; None when the flow loops."""
+        known = self.by_identifier()
+        incoming = dict.fromkeys(order, 0)
+        for identifier in order:
+            for target in set(known[identifier].targets()) & incoming.keys():
+                incoming[target] += 1
+        distance = dict.fromkeys(order, 0)
+        ready = sorted((i for i, count in incoming.items() if count == 0), key=order.__getitem__)
+        done = 0
+        while ready:
+            current = ready.pop(0)
+            done += 1
+            for target in sorted(set(known[current].targets()) & incoming.keys(), key=order.__getitem__):
+                distance[target] = max(distance[target], distance[current] + 1)
+                incoming[target] -= 1
+                if incoming[target] == 0:
+                    ready.append(target)
+        return distance if done == len(order) else None
+
+    def _shortest_distances(self, order: Mapping[str, int]) -> dict[str, int]:
+        known = self.by_identifier()
+        distance = {self.start_action: 0} if order else {}
+        for identifier in order:  # breadth-first order: a predecessor's distance is final first
+            for target in known[identifier].targets():
+                if target in order and target not in distance:
+                    distance[target] = distance[identifier] + 1
+        return distance
 
     def render(self) -> str:
         """The compact JSON for ``AWS::Connect::ContactFlow.Content``; raises ``ValueError`` when invalid."""
@@ -439,3 +502,37 @@ def content_length_problems(content: str) -> list[str]:
     if len(content) > MAX_CONTENT_LENGTH:
         return [f"content is {len(content)} characters, more than {MAX_CONTENT_LENGTH}"]
     return []
+
+
+@dataclass(frozen=True)
+class FlowLayout:
+    """The flow designer's picture of a flow: a (column, row) grid cell per action, drawn at fixed spacing.
+
+    Rendered as the ``Metadata`` of exported flows: ``entryPointPosition`` and ``ActionMetadata`` with a
+    ``position`` per action identifier. Connect ignores it when running the flow; without it the designer
+    draws every block on top of each other.
+    """
+
+    cells: Mapping[str, tuple[int, int]]
+
+    #: Where the designer's entry point is drawn.
+    ENTRY_POINT: ClassVar[tuple[int, int]] = (40, 40)
+    #: The first column's left edge, right of the entry point.
+    FIRST_COLUMN_X: ClassVar[int] = 240
+    #: Horizontal and vertical distance between blocks, wide enough for the designer's block cards.
+    COLUMN_WIDTH: ClassVar[int] = 300
+    ROW_HEIGHT: ClassVar[int] = 220
+
+    def position(self, identifier: str) -> dict[str, int]:
+        """The designer coordinates of an action."""
+        column, row = self.cells[identifier]
+        return {"x": self.FIRST_COLUMN_X + column * self.COLUMN_WIDTH, "y": self.ENTRY_POINT[1] + row * self.ROW_HEIGHT}
+
+    def to_json(self) -> dict[str, Any]:
+        """The flow's ``Metadata``."""
+        entry_x, entry_y = self.ENTRY_POINT
+        return {
+            "entryPointPosition": {"x": entry_x, "y": entry_y},
+            "snapToGrid": False,
+            "ActionMetadata": {identifier: {"position": self.position(identifier)} for identifier in self.cells},
+        }
