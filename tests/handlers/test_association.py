@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import json
 import math
+import random
 import subprocess
 import sys
 from collections.abc import Sequence
@@ -802,3 +803,25 @@ def test_the_fake_answers_each_error_with_the_models_status(world):
     model = connect_model()
     for code in _connect.ERROR_CLASSES:
         assert fake_status(world, code) == model.shape_for(code).metadata["error"]["httpStatusCode"]
+
+
+# ---- the largest change one request completes ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("count", "completes"), [(3000, True), (5000, False)])
+def test_the_largest_change_one_request_completes_at_connects_default_rate(world, clock, monkeypatch, count, completes):
+    """At 2 requests/s, burst 5, about 3,800 quick connects fit in one 300 s request (README); above, it undoes."""
+    monkeypatch.setattr(_connect.BACKOFF, "random", random.Random(0).random)
+    world.fake.clock, world.fake.latency, world.fake.rate_limit = clock, 0.1, (2.0, 5)
+    console = world.quick_connects(3)
+    world.console_associate(console)
+    context = FakeLambdaContext(clock, timeout=300)
+    listed = world.quick_connects(count)
+    if completes:
+        world.send("Create", listed, context=context)
+        assert world.associations() == ids(console) | ids(listed)
+    else:
+        with pytest.raises(association.AssociationError, match="the queue is as it was before the request"):
+            world.send("Create", listed, context=context)
+        assert world.associations() == ids(console)
+    assert clock.now <= context.deadline - _connect.RETURN_MARGIN_SECONDS
