@@ -27,6 +27,8 @@ class _AppRegistry(Construct):
         self.names: dict[tuple[str, str, str], IConstruct] = {}
         #: An instance ARN token of an instance looked up by alias -> a key naming that alias.
         self.instance_aliases: dict[str, str] = {}
+        #: (queue key, quick connect key) -> the association listing that quick connect on that queue.
+        self.queue_quick_connects: dict[tuple[str, str], IConstruct] = {}
 
     @classmethod
     def of(cls, scope: IConstruct) -> _AppRegistry:

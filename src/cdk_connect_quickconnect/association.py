@@ -10,12 +10,15 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import jsii
-from aws_cdk import CustomResource, IStableListProducer, Lazy, Resource, Stack
-from constructs import Construct
+from aws_cdk import CustomResource, IStableListProducer, Lazy, RemovalPolicy, Resource, Stack
+from aws_cdk import aws_connect as connect
+from constructs import Construct, IConstruct, IValidation
 
 from ._arn import parse_arn, same_instance
+from ._placement import _AppRegistry
 from ._provider import ConnectHandlerProvider
-from ._validation import comparable, fail, is_token
+from ._resource import IConnectResource
+from ._validation import comparable, describe, fail, is_token
 from .queue import IQueue
 from .quick_connect import IQuickConnect
 
@@ -33,13 +36,28 @@ class QueueQuickConnectAssociation(Resource):
     on update only the difference is applied, and delete removes only what this resource lists. Any number
     of quick connects is supported (Connect takes 50 per call; the handler batches).
 
+    One quick connect on one queue has one owner in the app: a second association anywhere in the app
+    listing it on the same queue, or a ``CfnQueue`` whose own ``QuickConnectArns`` lists it, fails at synth.
+
     :param queue: the queue agents work, imported (``Queue.from_queue_arn``) or of this stack.
     :param quick_connects: the quick connects to offer on it; at least one, no duplicates, same instance.
+    :param removal_policy: what deleting the resource (or its stack) does to the associations; default:
+        ``RemovalPolicy.DESTROY``, they are removed. ``RemovalPolicy.RETAIN`` keeps them on the queue.
     """
 
-    def __init__(self, scope: Construct, id: str, *, queue: IQueue, quick_connects: Sequence[IQuickConnect]) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        queue: IQueue,
+        quick_connects: Sequence[IQuickConnect],
+        removal_policy: RemovalPolicy | None = None,
+    ) -> None:
         super().__init__(scope, id)
         self.queue = queue
+        self._queue_key = _app_key(_construct_of(queue), queue.queue_arn)
+        retain = _retains(self, removal_policy)
         #: The quick connects listed, in order, keyed by ARN (or resolved token) to refuse duplicates.
         self._listed: dict[str, IQuickConnect] = {}
         provider = ConnectHandlerProvider.of(self)
@@ -56,8 +74,14 @@ class QueueQuickConnectAssociation(Resource):
             properties={
                 "QueueArn": queue.queue_arn,
                 "QuickConnectArns": Lazy.list(_ArnsProducer(self._listed)),
+                # The handler reads it too: a Delete that still arrives (a template edited by an escape hatch,
+                # a policy changed in the same deploy) keeps the associations all the same.
+                **({"RemovalPolicy": "retain"} if retain else {}),
             },
         )
+        if retain:
+            self.resource.apply_removal_policy(RemovalPolicy.RETAIN)
+        self.node.add_validation(_NoQueueOwnsTheSameQuickConnect(self))
         # Instance-scoped, not the queue's own ARN: a looked-up queue's ARN is only known once the provider
         # runs, and naming it in a policy the provider needs would be a dependency cycle.
         instance_arn = queue.instance_arn
@@ -132,7 +156,23 @@ class QueueQuickConnectAssociation(Resource):
         key = comparable(self, quick_connect.quick_connect_arn)
         if key in self._listed:
             fail(self, "quick_connects", "list each quick connect once", f"{quick_connect.node.path} twice")
+        self._claim_app_wide(quick_connect)
         self._listed[key] = quick_connect
+
+    def _claim_app_wide(self, quick_connect: IQuickConnect) -> None:
+        """One owner per quick connect per queue in the whole app: any stack's association, keyed by value."""
+        claims = _AppRegistry.of(self).queue_quick_connects
+        key = (self._queue_key, _app_key(_construct_of(quick_connect), quick_connect.quick_connect_arn))
+        other = claims.get(key)
+        if other is not None and other is not self:
+            fail(
+                self,
+                "quick_connects",
+                f"not list a quick connect another association already lists on the same queue ({other.node.path}: "
+                "deleting either stack would remove it for the other); keep it in one of them",
+                f"{quick_connect.node.path} on {self.queue.node.path}",
+            )
+        claims[key] = self
 
 
 @jsii.implements(IStableListProducer)
@@ -144,6 +184,71 @@ class _ArnsProducer:
 
     def produce(self) -> list[str]:
         return [quick_connect.quick_connect_arn for quick_connect in self._listed.values()]
+
+
+def _retains(scope: IConstruct, removal_policy: RemovalPolicy | None) -> bool:
+    """Whether ``removal_policy`` keeps the associations; only DESTROY and RETAIN mean something here."""
+    if removal_policy in (None, RemovalPolicy.DESTROY):
+        return False
+    if removal_policy == RemovalPolicy.RETAIN:
+        return True
+    fail(
+        scope,
+        "removal_policy",
+        "be RemovalPolicy.DESTROY or RemovalPolicy.RETAIN (an association has no snapshot, and the handler "
+        "cannot tell a rollback's Delete from another)",
+        removal_policy,
+    )
+
+
+def _construct_of(reference: IConnectResource) -> IConstruct:
+    """The construct behind an ``IQueue`` / ``IQuickConnect`` (``Queue.from_cfn_queue`` lends its queue's node)."""
+    scopes = reference.node.scopes
+    return scopes[-1]
+
+
+def _app_key(owner: IConstruct, value: str) -> str:
+    """A key equal for equal values across the app: the value itself, or a token as it resolves in its owner's stack."""
+    if not is_token(value):
+        return value
+    stack = Stack.of(owner)
+    return f"{stack.node.path}:{stack.resolve(value)!r}"
+
+
+@jsii.implements(IValidation)
+class _NoQueueOwnsTheSameQuickConnect:
+    """At synth: the association's queue, if a ``CfnQueue`` of the app, must not list the same quick connects itself.
+
+    ``QuickConnectArns`` on a ``CfnQueue`` owns the queue's whole set: CloudFormation would remove what the
+    association adds, and the association what the queue lists, on every deploy.
+    """
+
+    def __init__(self, association: QueueQuickConnectAssociation) -> None:
+        self._association = association
+
+    def validate(self) -> list[str]:
+        association = self._association
+        for cfn_queue in _cfn_queues(association):
+            if _app_key(cfn_queue, cfn_queue.attr_queue_arn) != association._queue_key:
+                continue
+            own = cfn_queue.quick_connect_arns
+            own_keys = {_app_key(cfn_queue, arn) for arn in own} if isinstance(own, list) else set()
+            for quick_connect in association.quick_connects:
+                key = _app_key(_construct_of(quick_connect), quick_connect.quick_connect_arn)
+                if key in own_keys:
+                    return [
+                        f"'quick_connects' must not list a quick connect the CfnQueue {cfn_queue.node.path} already "
+                        "lists in its own QuickConnectArns (the queue owns its whole set: the two would undo each "
+                        "other on every deploy); list it in one place, got "
+                        f"{describe(quick_connect.node.path)} (at {association.node.path})"
+                    ]
+        return []
+
+
+def _cfn_queues(scope: IConstruct) -> list[connect.CfnQueue]:
+    """Every ``CfnQueue`` of the app, found once per synth."""
+    root = Stack.of(scope).node.root
+    return [child for child in root.node.find_all() if isinstance(child, connect.CfnQueue)]
 
 
 def _queue_key(scope: Construct, queue: IQueue) -> str:

@@ -7,6 +7,7 @@ association never listed is touched; no handler invocation outlives its Lambda.
 
 from __future__ import annotations
 
+import copy
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -308,3 +309,28 @@ def test_a_throttling_storm_during_the_update_is_ridden_out(world):
     world.fake.fail_next(ASSOCIATE, "ThrottlingException", times=12)
     world.fake.fail_next(DISASSOCIATE, "ThrottlingException", times=12)
     assert world.deploy(template(**V2)).status == "UPDATE_COMPLETE"
+
+
+# ---- removal policy ---------------------------------------------------------------------------------------
+
+
+def test_removal_policy_retain_keeps_the_associations_when_the_stack_is_deleted(world):
+    world.deploy(template(basic=(0, 1, 2), removal_policy=cdk.RemovalPolicy.RETAIN))
+    basic = world.queue("BasicQueue")
+    calls_before = len(world.fake.mutating_calls())
+    assert world.delete().status == "DELETE_COMPLETE"
+    assert ids_of((0, 1, 2)) <= world.fake.associations(basic)
+    assert len(world.fake.mutating_calls()) == calls_before  # CloudFormation made no Delete call
+
+
+def test_removal_policy_retain_holds_even_when_a_delete_reaches_the_handler(world):
+    """An escape hatch (or an aspect) that resets DeletionPolicy cannot make the handler remove them."""
+    edited = copy.deepcopy(template(basic=(0, 1, 2), removal_policy=cdk.RemovalPolicy.RETAIN))
+    for resource in edited["Resources"].values():
+        if resource["Type"] == ASSOCIATION_TYPE:
+            resource["DeletionPolicy"] = resource["UpdateReplacePolicy"] = "Delete"
+    world.deploy(edited)
+    world.out_of_band[world.queue("BasicQueue").id] |= ids_of((0, 1, 2))  # what the handler will keep
+    assert world.delete().status == "DELETE_COMPLETE"
+    assert any(invocation.request_type == "Delete" for invocation in world.cfn.invocations)
+    assert ids_of((0, 1, 2)) <= world.fake.associations(world.queue("BasicQueue"))
