@@ -14,17 +14,19 @@ from aws_cdk.assertions import Template
 from cdk_connect_quickconnect import (
     AgentTransferFlow,
     ConnectInstance,
+    ConnectLookup,
     ConnectValidationError,
     ContactFlow,
     ContactFlowType,
     Prompt,
     Queue,
+    QueueQuickConnectAssociation,
     QueueTransferFlow,
     QuickConnect,
     QuickConnectDestination,
     User,
 )
-from tests.support import ACCOUNT, INSTANCE_ARN, OTHER_INSTANCE_ARN, REGION, new_stack, owned_cfn_queue
+from tests.support import ACCOUNT, INSTANCE_ARN, OTHER_INSTANCE_ARN, QUEUE_ARN, REGION, new_stack, owned_cfn_queue
 
 PHONE = QuickConnectDestination.phone_number("+18005550100")
 
@@ -315,3 +317,88 @@ def test_a_prompt_arn_from_an_attribute_renders_as_a_join_of_valid_json() -> Non
     assert {"Fn::GetAtt": ["Recorded", "PromptArn"]} in parts
     rendered = "".join(part if isinstance(part, str) else "arn:aws:connect:x:1:instance/i/prompt/p" for part in parts)
     assert json.loads(rendered)["Actions"][0]["Parameters"] == {"PromptId": "arn:aws:connect:x:1:instance/i/prompt/p"}
+
+
+def test_fails_when_a_lookup_kind_is_unknown() -> None:
+    stack = new_stack()
+    with pytest.raises(ConnectValidationError) as raised:
+        ConnectLookup(stack, "Lookup", kind="routing-profile", name="Basic", instance_arn=INSTANCE_ARN)
+    assert str(raised.value) == (
+        "'kind' must be one of queue, user, contact-flow, instance, got 'routing-profile' (at Stack/Lookup)"
+    )
+
+
+def test_fails_when_a_contact_flow_lookup_has_no_flow_type() -> None:
+    stack = new_stack()
+    with pytest.raises(ConnectValidationError, match=r"'flow_type' must be given for a contact-flow lookup .* None"):
+        ConnectLookup(stack, "Lookup", kind="contact-flow", name="Survey", instance_arn=INSTANCE_ARN)
+
+
+def test_fails_when_a_lookup_misses_its_instance_or_has_a_stray_flow_type() -> None:
+    stack = new_stack()
+    with pytest.raises(ConnectValidationError, match=r"'instance_arn' must be given for a queue lookup"):
+        ConnectLookup(stack, "NoInstance", kind="queue", name="BasicQueue")
+    with pytest.raises(ConnectValidationError, match=r"'flow_type' must be given only for a contact-flow lookup"):
+        ConnectLookup(stack, "Stray", kind="queue", name="Q", instance_arn=INSTANCE_ARN, flow_type="CONTACT_FLOW")
+
+
+# ---- association: the kind of object for queue= and quick_connects= ----------------------------------
+
+
+def _phone(stack: cdk.Stack) -> QuickConnect:
+    return _phone_quick_connect(stack, "Hotline", "Support hotline")
+
+
+def test_fails_when_an_association_gets_a_cfn_queue() -> None:
+    stack = new_stack()
+    cfn_queue = owned_cfn_queue(stack)
+    with pytest.raises(ConnectValidationError) as raised:
+        QueueQuickConnectAssociation(stack, "On", queue=cfn_queue, quick_connects=[_phone(stack)])  # type: ignore[arg-type]
+    assert str(raised.value) == (
+        "'queue' must be an IQueue (wrap a CfnQueue with Queue.from_cfn_queue(cfn_queue)), got a CfnQueue "
+        "(Stack/Owned) (at Stack/On)"
+    )
+
+
+def test_fails_when_an_association_gets_a_queue_arn_string() -> None:
+    stack = new_stack()
+    with pytest.raises(ConnectValidationError, match=r"Queue.from_queue_arn\(scope, id, arn\)\), got the string"):
+        QueueQuickConnectAssociation(stack, "On", queue=QUEUE_ARN, quick_connects=[_phone(stack)])  # type: ignore[arg-type]
+
+
+def test_fails_when_quick_connects_lists_something_else() -> None:
+    stack = new_stack()
+    queue = Queue.from_queue_arn(stack, "Basic", QUEUE_ARN)
+    cfn_quick_connect = connect.CfnQuickConnect(
+        stack,
+        "Raw",
+        instance_arn=INSTANCE_ARN,
+        name="raw",
+        quick_connect_config=connect.CfnQuickConnect.QuickConnectConfigProperty(quick_connect_type="PHONE_NUMBER"),
+    )
+    with pytest.raises(ConnectValidationError) as raised:
+        QueueQuickConnectAssociation(stack, "On", queue=queue, quick_connects=[_phone(stack), cfn_quick_connect])  # type: ignore[list-item]
+    assert str(raised.value) == (
+        "'quick_connects' must be an IQuickConnect (import a CfnQuickConnect with "
+        "QuickConnect.from_quick_connect_arn(scope, id, cfn_quick_connect.attr_quick_connect_arn)), "
+        "got a CfnQuickConnect (Stack/Raw) (at Stack/On)"
+    )
+
+
+def test_fails_when_quick_connects_is_a_single_quick_connect() -> None:
+    stack = new_stack()
+    queue = Queue.from_queue_arn(stack, "Basic", QUEUE_ARN)
+    with pytest.raises(ConnectValidationError) as raised:
+        QueueQuickConnectAssociation(stack, "On", queue=queue, quick_connects=_phone(stack))  # type: ignore[arg-type]
+    assert str(raised.value) == (
+        "'quick_connects' must be a list of IQuickConnect (wrap a single one in [...]), got a QuickConnect "
+        "(Stack/Hotline) (at Stack/On)"
+    )
+
+
+def test_fails_when_add_quick_connects_gets_a_string() -> None:
+    stack = new_stack()
+    queue = Queue.from_queue_arn(stack, "Basic", QUEUE_ARN)
+    queue.add_quick_connects(_phone(stack))
+    with pytest.raises(ConnectValidationError, match=r"'quick_connects' must be an IQuickConnect .* got the string"):
+        queue.add_quick_connects(f"{INSTANCE_ARN}/transfer-destination/x")  # type: ignore[arg-type]

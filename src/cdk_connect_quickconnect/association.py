@@ -14,11 +14,13 @@ from aws_cdk import CustomResource, IStableListProducer, Lazy, RemovalPolicy, Re
 from aws_cdk import aws_connect as connect
 from constructs import Construct, IConstruct, IValidation
 
-from ._arn import parse_arn, same_instance
-from ._placement import _AppRegistry
+from . import _kinds
+from ._arn import parse_arn
+from ._kinds import check_kind, what
+from ._placement import _AppRegistry, same_instance
 from ._provider import ConnectHandlerProvider
 from ._resource import IConnectResource
-from ._validation import comparable, describe, fail, is_token
+from ._validation import ConnectValidationError, comparable, describe, fail, is_token
 from .queue import IQueue
 from .quick_connect import IQuickConnect
 
@@ -55,6 +57,8 @@ class QueueQuickConnectAssociation(Resource):
         removal_policy: RemovalPolicy | None = None,
     ) -> None:
         super().__init__(scope, id)
+        check_kind(self, "queue", queue, IQueue, _kinds.QUEUE)
+        _check_is_a_list(self, quick_connects)
         self.queue = queue
         self._queue_key = _app_key(_construct_of(queue), queue.queue_arn)
         retain = _retains(self, removal_policy)
@@ -114,6 +118,7 @@ class QueueQuickConnectAssociation(Resource):
     def add_quick_connects(self, *quick_connects: IQuickConnect) -> None:
         """Also make ``quick_connects`` available on the queue; duplicates and other instances fail at synth."""
         for quick_connect in quick_connects:
+            check_kind(self, "quick_connects", quick_connect, IQuickConnect, _kinds.QUICK_CONNECT)
             self._check_same_instance(quick_connect)
             self._check_not_listed(quick_connect)
 
@@ -144,7 +149,7 @@ class QueueQuickConnectAssociation(Resource):
                 fail(self, "queue", f"be in the stack's {part} {stack_value}", queue_arn)
 
     def _check_same_instance(self, quick_connect: IQuickConnect) -> None:
-        if not same_instance(quick_connect.instance_arn, self.queue.instance_arn):
+        if not same_instance(self, quick_connect.instance_arn, self.queue.instance_arn):
             fail(
                 self,
                 "quick_connects",
@@ -184,6 +189,16 @@ class _ArnsProducer:
 
     def produce(self) -> list[str]:
         return [quick_connect.quick_connect_arn for quick_connect in self._listed.values()]
+
+
+def _check_is_a_list(scope: IConstruct, quick_connects: object) -> None:
+    """``quick_connects`` takes a list: a single quick connect (or a string) is the common slip."""
+    if isinstance(quick_connects, Sequence) and not isinstance(quick_connects, str):
+        return
+    raise ConnectValidationError(
+        f"'quick_connects' must be a list of IQuickConnect (wrap a single one in [...]), got {what(quick_connects)} "
+        f"(at {scope.node.path})"
+    )
 
 
 def _retains(scope: IConstruct, removal_policy: RemovalPolicy | None) -> bool:

@@ -48,6 +48,28 @@ def arn_from_context(scope: Construct, kind: str, name: str, qualifier: str | No
     return str(arn) if arn is not None else None
 
 
+#: Every kind of lookup the handler answers.
+LOOKUP_KINDS = ("queue", "user", "contact-flow", "instance")
+
+
+def _check_lookup(scope: Construct, kind: str, instance_arn: str | None, flow_type: str | None) -> None:
+    """The handler would fail the deploy on these; fail at synth instead."""
+    if kind not in LOOKUP_KINDS:
+        fail(scope, "kind", f"be one of {', '.join(LOOKUP_KINDS)}", kind)
+    if kind != "instance" and instance_arn is None:
+        fail(scope, "instance_arn", f"be given for a {kind} lookup (the instance searched)", instance_arn)
+    if kind == "contact-flow" and not flow_type:
+        fail(
+            scope,
+            "flow_type",
+            "be given for a contact-flow lookup (ListContactFlows is searched by type; "
+            "ContactFlow.from_contact_flow_name takes a ContactFlowType)",
+            flow_type,
+        )
+    if kind != "contact-flow" and flow_type is not None:
+        fail(scope, "flow_type", f"be given only for a contact-flow lookup, not a {kind} lookup", flow_type)
+
+
 class ConnectLookup(Resource):
     """The deploy-time lookup of one Connect resource by name; exposes ``arn`` and ``resource_id`` tokens.
 
@@ -74,6 +96,7 @@ class ConnectLookup(Resource):
         refresh: str | None = None,
     ) -> None:
         super().__init__(scope, id)
+        _check_lookup(self, kind, instance_arn, flow_type)
         check_length(self, "name", name, minimum=1, maximum=256)
         provider = ConnectHandlerProvider.of(self)
         properties: dict[str, Any] = {"Kind": kind, "Name": name}
