@@ -26,7 +26,7 @@ node_modules/.installed: package.json package-lock.json
 
 example: setup
 	rm -rf cdk.out
-	cdk synth --all --quiet --output cdk.out
+	cdk synth --quiet --output cdk.out
 	@echo "Templates written to cdk.out/:" && ls cdk.out/*.template.json
 
 lint: setup

@@ -227,7 +227,7 @@ def build_library(stack: cdk.Stack, spec: AppSpec) -> None:
         )
         quick_connects.append(quick_connect)
         if spec.associations == "per-queue":
-            queues[i % len(queues)].add_quick_connects(quick_connect)
+            QueueQuickConnectAssociation.add_to_queue(queues[i % len(queues)], quick_connect)
     if spec.associations == "one":
         QueueQuickConnectAssociation(stack, "OnQueue0", queue=queues[0], quick_connects=quick_connects)
     if spec.lookups:

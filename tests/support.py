@@ -79,6 +79,49 @@ def cfn_lint_findings(template: dict[str, Any]) -> list[str]:
 
 
 def example_context() -> dict[str, Any]:
-    """The context in ``cdk.json``, as the CLI would pass it to ``examples/app.py``."""
+    """The context in ``cdk.json``, as the CLI would pass it to ``examples/app.py`` (feature flags included)."""
     context: dict[str, Any] = json.loads((ROOT / "cdk.json").read_text())["context"]
     return context
+
+
+def _is_feature_flag(key: str) -> bool:
+    return key.startswith("@aws-cdk")
+
+
+def recommended_feature_flags() -> dict[str, Any]:
+    """The feature flags ``cdk init app --language python`` writes for the pinned CLI, as kept in ``cdk.json``."""
+    return {key: value for key, value in example_context().items() if _is_feature_flag(key)}
+
+
+#: The two worlds a user's app lives in: a ``cdk init`` project (recommended flags) or a bare ``cdk.json``.
+FLAG_SETS = ("recommended-flags", "bare")
+
+
+def context_with_flags(flag_set: str, context: dict[str, Any] | None = None) -> dict[str, Any]:
+    """``context`` (default: the examples') with the feature flags of ``flag_set`` and no others."""
+    base = {key: value for key, value in (example_context() if context is None else context).items()}
+    without_flags = {key: value for key, value in base.items() if not _is_feature_flag(key)}
+    if flag_set == "bare":
+        return without_flags
+    return {**without_flags, **recommended_feature_flags()}
+
+
+def new_app_stack(flag_set: str, name: str = "Stack") -> cdk.Stack:
+    """A stack like :func:`new_stack`, in an app with the feature flags of ``flag_set``."""
+    app = cdk.App(context=context_with_flags(flag_set, {}))
+    return cdk.Stack(app, name, env=cdk.Environment(account=ACCOUNT, region=REGION))
+
+
+def resources_of_type(template: dict[str, Any], resource_type: str) -> dict[str, dict[str, Any]]:
+    """The resources of ``resource_type`` in ``template``, by logical id."""
+    return {name: r for name, r in template["Resources"].items() if r["Type"] == resource_type}
+
+
+def function_log_groups(template: dict[str, Any]) -> dict[str, dict[str, Any] | None]:
+    """Each Lambda function of ``template`` and the log group resource it logs to (None: not in the template)."""
+    groups = resources_of_type(template, "AWS::Logs::LogGroup")
+    found: dict[str, dict[str, Any] | None] = {}
+    for name, function in resources_of_type(template, "AWS::Lambda::Function").items():
+        reference = function["Properties"].get("LoggingConfig", {}).get("LogGroup", {})
+        found[name] = groups.get(str(reference.get("Ref"))) if isinstance(reference, dict) else None
+    return found

@@ -80,13 +80,13 @@ def test_associates_quick_connects_with_an_imported_queue() -> None:
     )
 
 
-def test_add_quick_connects_on_a_queue_shares_one_resource_per_queue() -> None:
+def test_add_to_queue_shares_one_resource_per_queue() -> None:
     stack = new_stack()
     first, second, third = _phone_quick_connects(stack, 3)
     queue = Queue.from_queue_arn(stack, "BasicQueue", QUEUE_ARN)
 
-    association = queue.add_quick_connects(first)
-    assert queue.add_quick_connects(second, third) is association
+    association = QueueQuickConnectAssociation.add_to_queue(queue, first)
+    assert QueueQuickConnectAssociation.add_to_queue(queue, second, third) is association
 
     template = Template.from_stack(stack)
     template.resource_count_is("Custom::ConnectQueueQuickConnects", 1)
@@ -96,13 +96,13 @@ def test_add_quick_connects_on_a_queue_shares_one_resource_per_queue() -> None:
     )
 
 
-def test_add_quick_connects_extends_an_explicit_association() -> None:
+def test_add_to_queue_extends_an_explicit_association() -> None:
     stack = new_stack()
     first, second = _phone_quick_connects(stack, 2)
     queue = Queue.from_queue_arn(stack, "BasicQueue", QUEUE_ARN)
     association = QueueQuickConnectAssociation(stack, "OnBasic", queue=queue, quick_connects=[first])
 
-    assert queue.add_quick_connects(second) is association
+    assert QueueQuickConnectAssociation.add_to_queue(queue, second) is association
     assert association.quick_connects == (first, second)
 
 
@@ -110,7 +110,7 @@ def test_associates_with_a_queue_of_the_same_stack() -> None:
     stack = new_stack()
     (quick_connect,) = _phone_quick_connects(stack, 1)
     cfn_queue = owned_cfn_queue(stack)
-    Queue.from_cfn_queue(cfn_queue).add_quick_connects(quick_connect)
+    QueueQuickConnectAssociation.add_to_queue(Queue.from_cfn_queue(cfn_queue), quick_connect)
 
     queue_arn = {"Fn::GetAtt": [stack.get_logical_id(cfn_queue), "QueueArn"]}
     Template.from_stack(stack).has_resource_properties(

@@ -15,7 +15,17 @@ from typing import Any
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
-from tests.support import ROOT, cfn_lint_findings, example_context, normalise
+from tests.support import (
+    FLAG_SETS,
+    ROOT,
+    cfn_lint_findings,
+    context_with_flags,
+    example_context,
+    function_log_groups,
+    normalise,
+    recommended_feature_flags,
+    resources_of_type,
+)
 
 
 def _load_example_app() -> ModuleType:
@@ -28,9 +38,15 @@ def _load_example_app() -> ModuleType:
     return module
 
 
+@pytest.fixture(scope="module", params=FLAG_SETS)
+def flag_set(request: pytest.FixtureRequest) -> str:
+    """Each example is synthesized once per world: with ``cdk init``'s feature flags, and with none."""
+    return str(request.param)
+
+
 @pytest.fixture(scope="module")
-def example_templates() -> dict[str, dict[str, Any]]:
-    app = _load_example_app().create_app(context=example_context())
+def example_templates(flag_set: str) -> dict[str, dict[str, Any]]:
+    app = _load_example_app().create_app(context=context_with_flags(flag_set))
     assembly = app.synth()
     return {stack.stack_name: stack.template for stack in assembly.stacks}
 
@@ -40,10 +56,29 @@ def _resources_of_type(template: dict[str, Any], resource_type: str) -> list[dic
 
 
 def test_every_example_stack_matches_its_snapshot(
-    example_templates: dict[str, dict[str, Any]], snapshot_json: SnapshotAssertion
+    flag_set: str, example_templates: dict[str, dict[str, Any]], snapshot_json: SnapshotAssertion
 ) -> None:
     for name, template in sorted(example_templates.items()):
         assert normalise(template) == snapshot_json(name=name)
+
+
+def test_every_example_function_logs_to_a_bounded_group_of_its_stack(
+    example_templates: dict[str, dict[str, Any]],
+) -> None:
+    for name, template in example_templates.items():
+        for function, group in function_log_groups(template).items():
+            assert group is not None, f"{name}/{function} logs to a group outside the template"
+            assert group["DeletionPolicy"] == "Delete", f"{name}/{function}"
+        for group_name, group in resources_of_type(template, "AWS::Logs::LogGroup").items():
+            assert group["Properties"].get("RetentionInDays"), f"{name}/{group_name} keeps logs forever"
+
+
+def test_feature_flags_are_the_ones_cdk_init_writes_and_change_the_templates(
+    example_templates: dict[str, dict[str, Any]],
+) -> None:
+    flags = recommended_feature_flags()
+    assert len(flags) > 80
+    assert flags["@aws-cdk/aws-lambda:useCdkManagedLogGroup"] is True
 
 
 def test_every_example_stack_passes_cfn_lint(example_templates: dict[str, dict[str, Any]]) -> None:
@@ -215,6 +250,9 @@ def test_the_pinned_cdk_cli_synthesizes_the_example_app(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
+    output = (result.stdout + result.stderr).lower()
+    assert "feature flag" not in output
+    assert "warn" not in output
     for stack in ("SeedWalkthrough", "CustomPrompts", "OwnedQueue", "AgentInitiatedFlow"):
         template = json.loads((tmp_path / "cdk.out" / f"{stack}.template.json").read_text())
         assert _resources_of_type(template, "AWS::Connect::QuickConnect"), stack

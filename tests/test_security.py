@@ -86,7 +86,7 @@ def _every_construct_app() -> cdk.App:
         stack, "Phone", instance=instance, name="p", destination=QuickConnectDestination.phone_number("+18005550100")
     )
     QueueQuickConnectAssociation(stack, "OnQueue", queue=queue, quick_connects=[to_user, to_queue])
-    queue.add_quick_connects(phone)
+    QueueQuickConnectAssociation.add_to_queue(queue, phone)
     looked_up_phone = QuickConnect(
         stack,
         "AliasPhone",
@@ -101,10 +101,11 @@ def _every_construct_app() -> cdk.App:
         name="m",
         destination=QuickConnectDestination.user(looked_up_user, default_agent),
     )
-    looked_up_queue.add_quick_connects(looked_up_phone, to_mav2)
+    QueueQuickConnectAssociation.add_to_queue(looked_up_queue, looked_up_phone, to_mav2)
     cfn_queue = owned_cfn_queue(stack)
-    Queue.from_cfn_queue(cfn_queue).add_quick_connects(
-        QuickConnect.from_quick_connect_arn(stack, "Imported", f"{INSTANCE_ARN}/transfer-destination/qc-1")
+    QueueQuickConnectAssociation.add_to_queue(
+        Queue.from_cfn_queue(cfn_queue),
+        QuickConnect.from_quick_connect_arn(stack, "Imported", f"{INSTANCE_ARN}/transfer-destination/qc-1"),
     )
     return app
 
@@ -168,7 +169,7 @@ def test_a_users_app_gets_no_finding_from_the_librarys_resources() -> None:
     phone = QuickConnect(
         stack, "Phone", instance=instance, name="p", destination=QuickConnectDestination.phone_number("+18005550100")
     )
-    queue.add_quick_connects(phone)
+    QueueQuickConnectAssociation.add_to_queue(queue, phone)
 
     report = _nag_report(app)
     paths = {c["constructPath"] for v in report["violations"] for c in v["violatingConstructs"]}

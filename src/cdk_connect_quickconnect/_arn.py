@@ -33,7 +33,6 @@ class ConnectArn:
     region: str
     account: str
     instance_id: str
-    resource_segment: str | None
     resource_id: str | None
 
     @property
@@ -59,7 +58,6 @@ def parse_arn(scope: IConstruct, prop: str, arn: str, kind: str | None) -> Conne
         region=match["region"],
         account=match["account"],
         instance_id=match["instance_id"],
-        resource_segment=match["kind"],
         resource_id=match["resource_id"],
     )
 

@@ -13,7 +13,7 @@ from aws_cdk import custom_resources as cr
 from constructs import Construct
 
 from ._nag import LAMBDA_BASIC_EXECUTION, acknowledge, acknowledge_wildcard_resources
-from ._validation import comparable
+from ._validation import comparable, fail
 
 _INSTANCE_SCOPED_REASON = (
     "Scoped to one Amazon Connect instance's queues, quick connects, agents or flows: the resources are only "
@@ -28,6 +28,39 @@ _PACKAGE_DIR = Path(__file__).resolve().parent
 _ASSET_EXCLUDES = ["*", "!_handlers", "!_handlers/*.py"]
 #: The handler's Lambda timeout; ``_handlers._connect`` bounds its retrying well inside it.
 HANDLER_TIMEOUT = Duration.minutes(5)
+
+#: CDK context key: how many days the functions' logs are kept (default 30); set it in ``cdk.json``, with
+#: ``-c`` or on one stack (``stack.node.set_context``) before the first construct of this library is added.
+LOG_RETENTION_CONTEXT_KEY = "connectLogRetentionDays"
+#: CDK context key: ``destroy`` (default: the logs go with the stack) or ``retain`` (kept after it is deleted).
+LOG_REMOVAL_CONTEXT_KEY = "connectLogRemovalPolicy"
+DEFAULT_LOG_RETENTION_DAYS = 30
+#: The retention periods CloudWatch Logs accepts, in days (``logs.RetentionDays`` less INFINITE).
+_RETENTION_BY_DAYS = {
+    1: logs.RetentionDays.ONE_DAY,
+    3: logs.RetentionDays.THREE_DAYS,
+    5: logs.RetentionDays.FIVE_DAYS,
+    7: logs.RetentionDays.ONE_WEEK,
+    14: logs.RetentionDays.TWO_WEEKS,
+    30: logs.RetentionDays.ONE_MONTH,
+    60: logs.RetentionDays.TWO_MONTHS,
+    90: logs.RetentionDays.THREE_MONTHS,
+    120: logs.RetentionDays.FOUR_MONTHS,
+    150: logs.RetentionDays.FIVE_MONTHS,
+    180: logs.RetentionDays.SIX_MONTHS,
+    365: logs.RetentionDays.ONE_YEAR,
+    400: logs.RetentionDays.THIRTEEN_MONTHS,
+    545: logs.RetentionDays.EIGHTEEN_MONTHS,
+    731: logs.RetentionDays.TWO_YEARS,
+    1096: logs.RetentionDays.THREE_YEARS,
+    1827: logs.RetentionDays.FIVE_YEARS,
+    2192: logs.RetentionDays.SIX_YEARS,
+    2557: logs.RetentionDays.SEVEN_YEARS,
+    2922: logs.RetentionDays.EIGHT_YEARS,
+    3288: logs.RetentionDays.NINE_YEARS,
+    3653: logs.RetentionDays.TEN_YEARS,
+}
+_REMOVAL_POLICIES = {"destroy": RemovalPolicy.DESTROY, "retain": RemovalPolicy.RETAIN}
 
 
 class ConnectHandlerProvider(Construct):
@@ -51,9 +84,11 @@ class ConnectHandlerProvider(Construct):
         self._granted: set[tuple[str, tuple[str, ...], tuple[str, ...]]] = set()
         #: Constructs registered per key (e.g. the one association per queue), see :meth:`register`.
         self._registered: dict[str, Construct] = {}
-        log_group = logs.LogGroup(
-            self, "HandlerLogs", retention=logs.RetentionDays.ONE_MONTH, removal_policy=RemovalPolicy.DESTROY
-        )
+        retention, removal_policy = _log_settings(self)
+        # Both functions log to groups of the template, whatever the feature flags: without one, Lambda makes
+        # a group at run time that never expires and outlives the stack.
+        log_group = logs.LogGroup(self, "HandlerLogs", retention=retention, removal_policy=removal_policy)
+        framework_log_group = logs.LogGroup(self, "ProviderLogs", retention=retention, removal_policy=removal_policy)
         self.role = iam.Role(
             self,
             "HandlerRole",
@@ -74,7 +109,7 @@ class ConnectHandlerProvider(Construct):
             description="cdk-connect-quickconnect: queue quick-connect associations and lookups",
         )
         self.grant_to_handler(["logs:CreateLogStream", "logs:PutLogEvents"], [log_group.log_group_arn])
-        self.provider = cr.Provider(self, "Provider", on_event_handler=self.handler)
+        self.provider = cr.Provider(self, "Provider", on_event_handler=self.handler, log_group=framework_log_group)
         self._acknowledge_provider_framework()
 
     @property
@@ -130,3 +165,23 @@ class ConnectHandlerProvider(Construct):
             return False
         self._granted.add(key)
         return True
+
+
+def _log_settings(scope: Construct) -> tuple[logs.RetentionDays, RemovalPolicy]:
+    """The retention and removal policy of the functions' log groups, from CDK context (see the keys above)."""
+    days = scope.node.try_get_context(LOG_RETENTION_CONTEXT_KEY)
+    days = DEFAULT_LOG_RETENTION_DAYS if days is None else days
+    retention = _RETENTION_BY_DAYS.get(int(days)) if str(days).isdigit() else None
+    if retention is None:
+        allowed = ", ".join(str(known) for known in _RETENTION_BY_DAYS)
+        fail(
+            scope,
+            f"context {LOG_RETENTION_CONTEXT_KEY}",
+            f"be a number of days CloudWatch Logs keeps ({allowed})",
+            days,
+        )
+    removal = scope.node.try_get_context(LOG_REMOVAL_CONTEXT_KEY) or "destroy"
+    removal_policy = _REMOVAL_POLICIES.get(str(removal).lower())
+    if removal_policy is None:
+        fail(scope, f"context {LOG_REMOVAL_CONTEXT_KEY}", "be 'destroy' or 'retain'", removal)
+    return retention, removal_policy

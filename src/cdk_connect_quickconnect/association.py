@@ -19,6 +19,7 @@ from ._arn import parse_arn
 from ._kinds import check_kind, what
 from ._placement import _AppRegistry, same_instance
 from ._provider import ConnectHandlerProvider
+from ._reference import owner_of
 from ._resource import IConnectResource
 from ._validation import ConnectValidationError, comparable, describe, fail, is_token
 from .queue import IQueue
@@ -97,13 +98,13 @@ class QueueQuickConnectAssociation(Resource):
         provider.grant_for(self.resource, LIST_ACTIONS, [f"{instance_arn}/queue/*"])
 
     @staticmethod
-    def of_queue(
-        queue: IQueue, owner: Construct, quick_connects: Sequence[IQuickConnect]
-    ) -> QueueQuickConnectAssociation:
-        """The association of ``queue`` in ``owner``'s stack, with ``quick_connects`` added; created if needed.
+    def add_to_queue(queue: IQueue, *quick_connects: IQuickConnect) -> QueueQuickConnectAssociation:
+        """Make ``quick_connects`` available on ``queue``: one association per queue per stack, created if needed.
 
-        This is what ``IQueue.add_quick_connects`` does: one association per queue per stack.
+        The first call creates the association below the queue's construct (id ``QuickConnects``); later calls,
+        and an association created explicitly for the queue in that stack, are extended instead.
         """
+        owner = owner_of(queue)
         existing = ConnectHandlerProvider.of(owner).registered(_queue_key(owner, queue))
         if isinstance(existing, QueueQuickConnectAssociation):
             existing.add_quick_connects(*quick_connects)

@@ -13,9 +13,9 @@ from constructs import Construct
 
 from . import _kinds
 from ._arn import resource_id_of
-from ._imported import ImportedConnectResource
 from ._kinds import check_kind
 from ._placement import check_stack_environment, claim_name
+from ._reference import ConnectReference
 from ._resource import IConnectResource
 from ._validation import check_length, fail, fail_at, is_token
 from .flow_language import (
@@ -76,13 +76,17 @@ class IContactFlow(IConnectResource, Protocol):
         ...
 
 
-class _ImportedContactFlow(ImportedConnectResource):
+class _ContactFlowReference(ConnectReference):
+    """A flow imported by ARN or looked up by name, with its type when declared."""
+
     KIND = "contact flow"
     ARN_PROPERTY = "contact_flow_arn"
+    _flow_type: ContactFlowType | None = None
 
-    def __init__(self, scope: Construct, id: str, contact_flow_arn: str, flow_type: ContactFlowType | None) -> None:
-        super().__init__(scope, id, contact_flow_arn)
+    def of_type(self, flow_type: ContactFlowType | None) -> _ContactFlowReference:
+        """The same reference, declared to be a flow of ``flow_type`` (None: unknown, not checked)."""
         self._flow_type = ContactFlowType(flow_type) if flow_type is not None else None
+        return self
 
     @property
     def contact_flow_arn(self) -> str:
@@ -94,40 +98,6 @@ class _ImportedContactFlow(ImportedConnectResource):
 
     @property
     def flow_type(self) -> ContactFlowType | None:
-        return self._flow_type
-
-
-class _LookedUpContactFlow(ConnectLookup):
-    def __init__(
-        self,
-        scope: Construct,
-        id: str,
-        instance: IConnectInstance,
-        name: str,
-        flow_type: ContactFlowType,
-        refresh: str | None,
-    ) -> None:
-        super().__init__(
-            scope,
-            id,
-            kind="contact-flow",
-            name=name,
-            instance_arn=instance.instance_arn,
-            flow_type=flow_type.value,
-            refresh=refresh,
-        )
-        self._flow_type = flow_type
-
-    @property
-    def contact_flow_arn(self) -> str:
-        return self.arn
-
-    @property
-    def contact_flow_id(self) -> str:
-        return self.resource_id
-
-    @property
-    def flow_type(self) -> ContactFlowType:
         return self._flow_type
 
 
@@ -144,7 +114,7 @@ class ContactFlow:
         :param flow_type: the flow's type, checked against where the flow is used
             (default: unknown, not checked).
         """
-        return _ImportedContactFlow(scope, id, contact_flow_arn, flow_type)
+        return _ContactFlowReference.from_arn(scope, id, contact_flow_arn).of_type(flow_type)
 
     @staticmethod
     def from_contact_flow_name(
@@ -167,7 +137,16 @@ class ContactFlow:
         arn = arn_from_context(scope, "contact-flow", contact_flow_name, flow_type.value)
         if arn is not None:
             return ContactFlow.from_contact_flow_arn(scope, id, arn, flow_type=flow_type)
-        return _LookedUpContactFlow(scope, id, instance, contact_flow_name, flow_type, refresh)
+        lookup = ConnectLookup(
+            scope,
+            id,
+            kind="contact-flow",
+            name=contact_flow_name,
+            instance_arn=instance.instance_arn,
+            flow_type=flow_type.value,
+            refresh=refresh,
+        )
+        return _ContactFlowReference.from_lookup(lookup).of_type(flow_type)
 
 
 def _flow_type_of(path: str, flow_type: ContactFlowType | str | None) -> ContactFlowType:

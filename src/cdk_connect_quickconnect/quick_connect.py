@@ -12,9 +12,9 @@ from constructs import Construct
 
 from . import _kinds
 from ._arn import resource_id_of
-from ._imported import ImportedConnectResource
 from ._kinds import check_instance_of, check_kind
 from ._placement import check_stack_environment, claim_name, same_instance
+from ._reference import ConnectReference
 from ._resource import IConnectResource
 from ._validation import check_length, check_pattern, fail
 from .flows import ContactFlowType, IContactFlow
@@ -191,15 +191,17 @@ class IQuickConnect(IConnectResource, Protocol):
         ...
 
 
-class _ImportedQuickConnect(ImportedConnectResource):
+class _QuickConnectReference(ConnectReference):
+    """A quick connect imported by ARN, with its type when declared."""
+
     KIND = "quick connect"
     ARN_PROPERTY = "quick_connect_arn"
+    _type: QuickConnectType | None = None
 
-    def __init__(
-        self, scope: Construct, id: str, quick_connect_arn: str, quick_connect_type: QuickConnectType | None
-    ) -> None:
-        super().__init__(scope, id, quick_connect_arn)
+    def of_type(self, quick_connect_type: QuickConnectType | None) -> _QuickConnectReference:
+        """The same reference, declared to be a quick connect of ``quick_connect_type`` (None: unknown)."""
         self._type = QuickConnectType(quick_connect_type) if quick_connect_type is not None else None
+        return self
 
     @property
     def quick_connect_arn(self) -> str:
@@ -267,7 +269,7 @@ class QuickConnect(Resource):
 
         :param quick_connect_type: its destination kind, if known (default: unknown).
         """
-        return _ImportedQuickConnect(scope, id, quick_connect_arn, quick_connect_type)
+        return _QuickConnectReference.from_arn(scope, id, quick_connect_arn).of_type(quick_connect_type)
 
     @property
     def quick_connect_arn(self) -> str:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Protocol, runtime_checkable
 
 from aws_cdk import aws_connect as connect
-from constructs import Construct, Node
+from constructs import Construct
 
-from ._arn import resource_id_of
-from ._imported import ImportedConnectResource
+from ._reference import ConnectReference
 from ._resource import IConnectResource
 from .lookups import ConnectLookup, arn_from_context
 
@@ -37,7 +36,9 @@ class IUser(IConnectResource, Protocol):
         ...
 
 
-class _ImportedUser(ImportedConnectResource):
+class _UserReference(ConnectReference):
+    """A user imported by ARN, a ``CfnUser`` of this app, or a user looked up by username."""
+
     KIND = "user"
     ARN_PROPERTY = "user_arn"
 
@@ -50,51 +51,13 @@ class _ImportedUser(ImportedConnectResource):
         return self._resource_id
 
 
-class _CfnUserReference:
-    """An ``IUser`` view of a ``CfnUser`` in this app."""
-
-    def __init__(self, cfn_user: connect.CfnUser) -> None:
-        self._cfn_user = cfn_user
-
-    @property
-    def node(self) -> Node:
-        return self._cfn_user.node
-
-    @property
-    def user_arn(self) -> str:
-        return self._cfn_user.attr_user_arn
-
-    @property
-    def user_id(self) -> str:
-        return resource_id_of(self._cfn_user, "user_arn", self.user_arn, "user")
-
-    @property
-    def instance_arn(self) -> str:
-        return self._cfn_user.instance_arn
-
-
-class _LookedUpUser(ConnectLookup):
-    def __init__(
-        self, scope: Construct, id: str, instance: IConnectInstance, username: str, refresh: str | None
-    ) -> None:
-        super().__init__(scope, id, kind="user", name=username, instance_arn=instance.instance_arn, refresh=refresh)
-
-    @property
-    def user_arn(self) -> str:
-        return self.arn
-
-    @property
-    def user_id(self) -> str:
-        return self.resource_id
-
-
 class User:
     """Factories for a Connect user."""
 
     @staticmethod
     def from_user_arn(scope: Construct, id: str, user_arn: str) -> IUser:
         """Import a user by ARN (``.../instance/<instanceId>/agent/<userId>``); the instance comes from the ARN."""
-        return _ImportedUser(scope, id, user_arn)
+        return _UserReference.from_arn(scope, id, user_arn)
 
     @staticmethod
     def from_username(
@@ -109,9 +72,12 @@ class User:
         arn = arn_from_context(scope, "user", username)
         if arn is not None:
             return User.from_user_arn(scope, id, arn)
-        return _LookedUpUser(scope, id, instance, username, refresh)
+        lookup = ConnectLookup(
+            scope, id, kind="user", name=username, instance_arn=instance.instance_arn, refresh=refresh
+        )
+        return _UserReference.from_lookup(lookup)
 
     @staticmethod
     def from_cfn_user(cfn_user: connect.CfnUser) -> IUser:
         """Use a ``CfnUser`` of this app wherever an ``IUser`` is taken."""
-        return _CfnUserReference(cfn_user)
+        return _UserReference(cfn_user, cfn_user.attr_user_arn, cfn_user.instance_arn)

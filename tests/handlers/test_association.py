@@ -633,13 +633,9 @@ def test_the_lambda_package_imports_standalone_without_boto3():
 # ---- _connect helpers ------------------------------------------------------------------------------
 
 
-def test_arn_helpers():
+def test_id_from_arn_is_the_last_segment():
     arn = "arn:aws:connect:us-east-1:123456789012:instance/abc-123/transfer-destination/qc-9"
     assert _connect.id_from_arn(arn) == "qc-9"
-    assert _connect.instance_id_from_arn(arn) == "abc-123"
-    assert _connect.instance_id_from_arn("arn:aws:connect:us-east-1:123456789012:instance/abc-123") == "abc-123"
-    with pytest.raises(ValueError, match="not an Amazon Connect instance"):
-        _connect.instance_id_from_arn("arn:aws:lambda:us-east-1:123456789012:function:f")
 
 
 def test_snake_case_gives_the_boto3_method_name():

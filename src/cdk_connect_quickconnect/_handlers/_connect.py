@@ -279,15 +279,6 @@ def id_from_arn(arn: str) -> str:
     return arn.rsplit("/", 1)[-1]
 
 
-def instance_id_from_arn(arn: str) -> str:
-    """Return the instance id of a Connect ARN (the segment after ``instance/``)."""
-    _, found, rest = arn.partition(":instance/")
-    instance_id = rest.split("/", 1)[0]
-    if not found or not instance_id:
-        raise ValueError(f"{arn!r} is not an Amazon Connect instance or instance resource ARN")
-    return instance_id
-
-
 def call(
     client: ConnectClient,
     operation: str,

@@ -1,0 +1,73 @@
+"""The package's modules import one way: constructs -> references -> core, never in a circle."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+PACKAGE = Path(__file__).resolve().parent.parent / "src" / "cdk_connect_quickconnect"
+
+
+def _imports_within_package(module: Path) -> set[str]:
+    """Sibling modules ``module`` imports, including imports only made for type checking or inside functions."""
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(module.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.level == 1:
+            if node.module:
+                found.add(node.module.split(".")[0])
+            else:
+                found.update(alias.name for alias in node.names)
+    return found
+
+
+def _graph() -> dict[str, set[str]]:
+    modules = {path.stem: path for path in PACKAGE.glob("*.py") if path.stem != "__init__"}
+    return {name: _imports_within_package(path) & modules.keys() for name, path in modules.items()}
+
+
+def _find_cycle(graph: dict[str, set[str]]) -> list[str] | None:
+    visiting: list[str] = []
+    done: set[str] = set()
+
+    def visit(module: str) -> list[str] | None:
+        if module in visiting:
+            return [*visiting[visiting.index(module) :], module]
+        if module in done:
+            return None
+        visiting.append(module)
+        for imported in sorted(graph[module]):
+            cycle = visit(imported)
+            if cycle:
+                return cycle
+        visiting.pop()
+        done.add(module)
+        return None
+
+    for module in sorted(graph):
+        cycle = visit(module)
+        if cycle:
+            return cycle
+    return None
+
+
+def test_no_module_imports_in_a_circle() -> None:
+    assert _find_cycle(_graph()) is None
+
+
+def test_the_cycle_finder_finds_a_circle() -> None:
+    assert _find_cycle({"a": {"b"}, "b": {"c"}, "c": {"b"}}) == ["b", "c", "b"]
+
+
+@pytest.mark.parametrize(
+    ("module", "must_not_import"),
+    [
+        ("queue", {"association", "quick_connect"}),
+        ("user", {"association", "quick_connect"}),
+        ("quick_connect", {"association"}),
+        ("_reference", {"queue", "user", "flows", "quick_connect", "association"}),
+    ],
+)
+def test_references_do_not_import_the_constructs_above_them(module: str, must_not_import: set[str]) -> None:
+    assert not _graph()[module] & must_not_import
