@@ -17,6 +17,7 @@ from cdk_connect_quickconnect import (
     ContactFlowType,
     IConnectInstance,
     Queue,
+    QueueQuickConnectAssociation,
     QuickConnect,
     QuickConnectDestination,
 )
@@ -46,4 +47,5 @@ class AgentInitiatedFlowStack(cdk.Stack):
             description="Agent-initiated: collect card details in the chat",
             destination=QuickConnectDestination.flow(payment_flow),
         )
-        Queue.from_queue_name(self, "BasicQueue", instance, "BasicQueue").add_quick_connects(send_payment_form)
+        basic_queue = Queue.from_queue_name(self, "BasicQueue", instance, "BasicQueue")
+        QueueQuickConnectAssociation.add_to_queue(basic_queue, send_payment_form)
