@@ -63,7 +63,7 @@ def test_fails_for_an_association_in_one_stack_and_add_quick_connects_in_another
     )
     QueueQuickConnectAssociation(stack_a, "FromA", queue=queue, quick_connects=[quick_connect])
     with pytest.raises(ConnectValidationError, match=r"A/FromA.*\(at B/Owned/QuickConnects\)"):
-        queue.add_quick_connects(quick_connect)
+        QueueQuickConnectAssociation.add_to_queue(queue, quick_connect)
 
 
 def test_different_quick_connects_on_one_queue_or_one_quick_connect_on_two_queues_are_fine() -> None:

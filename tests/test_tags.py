@@ -13,6 +13,7 @@ from cdk_connect_quickconnect import (
     ContactFlow,
     ContactFlowType,
     Queue,
+    QueueQuickConnectAssociation,
     QueueTransferFlow,
     QuickConnect,
     QuickConnectDestination,
@@ -41,7 +42,7 @@ def _every_construct(stack: cdk.Stack) -> None:
         QuickConnect(stack, id, instance=instance, name=id, destination=destination)
         for id, destination in destinations.items()
     ]
-    basic.add_quick_connects(*quick_connects)
+    QueueQuickConnectAssociation.add_to_queue(basic, *quick_connects)
 
 
 def _taggable(resource_type: str) -> bool:
@@ -78,6 +79,7 @@ def test_a_tag_on_the_app_reaches_every_taggable_resource() -> None:
         "AWS::Lambda::Function",  # the handler
         "AWS::Lambda::Function",  # the Provider framework's function
         "AWS::Logs::LogGroup",  # the handler's logs
+        "AWS::Logs::LogGroup",  # the Provider framework's logs
     ]
 
 
