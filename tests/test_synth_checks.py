@@ -396,9 +396,9 @@ def test_fails_when_quick_connects_is_a_single_quick_connect() -> None:
     )
 
 
-def test_fails_when_add_quick_connects_gets_a_string() -> None:
+def test_fails_when_add_to_queue_gets_a_string() -> None:
     stack = new_stack()
     queue = Queue.from_queue_arn(stack, "Basic", QUEUE_ARN)
-    queue.add_quick_connects(_phone(stack))
+    QueueQuickConnectAssociation.add_to_queue(queue, _phone(stack))
     with pytest.raises(ConnectValidationError, match=r"'quick_connects' must be an IQuickConnect .* got the string"):
-        queue.add_quick_connects(f"{INSTANCE_ARN}/transfer-destination/x")  # type: ignore[arg-type]
+        QueueQuickConnectAssociation.add_to_queue(queue, f"{INSTANCE_ARN}/transfer-destination/x")  # type: ignore[arg-type]
