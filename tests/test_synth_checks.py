@@ -402,3 +402,13 @@ def test_fails_when_add_to_queue_gets_a_string() -> None:
     QueueQuickConnectAssociation.add_to_queue(queue, _phone(stack))
     with pytest.raises(ConnectValidationError, match=r"'quick_connects' must be an IQuickConnect .* got the string"):
         QueueQuickConnectAssociation.add_to_queue(queue, f"{INSTANCE_ARN}/transfer-destination/x")  # type: ignore[arg-type]
+
+
+def test_fails_when_add_to_queue_gets_a_cfn_queue() -> None:
+    stack = new_stack()
+    with pytest.raises(ConnectValidationError) as raised:
+        QueueQuickConnectAssociation.add_to_queue(owned_cfn_queue(stack), _phone(stack))  # type: ignore[arg-type]
+    assert str(raised.value) == (
+        "'queue' must be an IQueue (wrap a CfnQueue with Queue.from_cfn_queue(cfn_queue)), got a CfnQueue "
+        "(Stack/Owned) (at QueueQuickConnectAssociation.add_to_queue)"
+    )

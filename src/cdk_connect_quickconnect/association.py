@@ -16,7 +16,7 @@ from constructs import Construct, IConstruct, IValidation
 
 from . import _kinds
 from ._arn import parse_arn
-from ._kinds import check_kind, what
+from ._kinds import check_kind, implements, what
 from ._placement import _AppRegistry, same_instance
 from ._provider import ConnectHandlerProvider
 from ._reference import owner_of
@@ -104,6 +104,11 @@ class QueueQuickConnectAssociation(Resource):
         The first call creates the association below the queue's construct (id ``QuickConnects``); later calls,
         and an association created explicitly for the queue in that stack, are extended instead.
         """
+        if not implements(queue, IQueue):
+            raise ConnectValidationError(
+                f"'queue' must be an IQueue ({_kinds.QUEUE.how_to_convert(queue)}), got {what(queue)} "
+                "(at QueueQuickConnectAssociation.add_to_queue)"
+            )
         owner = owner_of(queue)
         existing = ConnectHandlerProvider.of(owner).registered(_queue_key(owner, queue))
         if isinstance(existing, QueueQuickConnectAssociation):
