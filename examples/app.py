@@ -4,11 +4,13 @@ Only the instance is given, by ARN (``instanceArn``) or alias (``instanceAlias``
 ``BasicQueue``, the user ``mav2`` and the built-in transfer flows are looked up by name at deploy time.
 Synthesize with ``make example``; deploy to a real instance with, for example::
 
-    cdk deploy --all -c instanceArn=arn:aws:connect:eu-west-1:123456789012:instance/<instanceId>
+    cdk deploy --all -c instanceArn=arn:aws:connect:us-west-2:123456789012:instance/<instanceId>
     cdk deploy --all -c instanceAlias=my-contact-center
 """
 
 from __future__ import annotations
+
+import os
 
 import aws_cdk as cdk
 from agent_initiated_flow import AgentInitiatedFlowStack
@@ -101,13 +103,30 @@ class CustomPromptsStack(SeedWalkthroughStack):
         return agent_flow, queue_flow
 
 
+def environment_of_arn(arn: str) -> cdk.Environment:
+    """The account and Region of a Connect ARN: stacks deploy where their instance is."""
+    region, account = arn.split(":")[3:5]
+    return cdk.Environment(account=account, region=region)
+
+
+def cli_environment() -> cdk.Environment:
+    """The account and Region ``cdk`` takes from your credentials (``CDK_DEFAULT_ACCOUNT`` / ``CDK_DEFAULT_REGION``)."""
+    return cdk.Environment(account=os.environ.get("CDK_DEFAULT_ACCOUNT"), region=os.environ.get("CDK_DEFAULT_REGION"))
+
+
 def create_app(context: dict[str, object] | None = None) -> cdk.App:
-    """The example app; ``context`` overrides ``cdk.json`` (the tests pass it)."""
+    """The example app; ``context`` overrides ``cdk.json`` (the tests pass it).
+
+    Every stack gets an environment, so the synth-time checks of accounts and Regions run: the instance's
+    when it is given by ARN, the CLI's when it is looked up by alias.
+    """
     app = cdk.App(context=context)
-    SeedWalkthroughStack(app, "SeedWalkthrough")
-    CustomPromptsStack(app, "CustomPrompts")
-    OwnedQueueStack(app, "OwnedQueue")
-    AgentInitiatedFlowStack(app, "AgentInitiatedFlow")
+    by_arn = environment_of_arn(str(app.node.try_get_context("instanceArn")))
+    env = cli_environment() if app.node.try_get_context("instanceAlias") else by_arn
+    SeedWalkthroughStack(app, "SeedWalkthrough", env=env)
+    CustomPromptsStack(app, "CustomPrompts", env=env)
+    OwnedQueueStack(app, "OwnedQueue", env=by_arn)  # creates a queue, a routing profile and a user: ARNs only
+    AgentInitiatedFlowStack(app, "AgentInitiatedFlow", env=env)
     return app
 
 

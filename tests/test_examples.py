@@ -12,11 +12,14 @@ from pathlib import Path
 from types import ModuleType
 from typing import Any
 
+import aws_cdk as cdk
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
 from tests.support import (
+    ACCOUNT,
     FLAG_SETS,
+    REGION,
     ROOT,
     cfn_lint_findings,
     context_with_flags,
@@ -220,7 +223,26 @@ def test_agent_initiated_flow_stack_runs_a_looked_up_inbound_flow(
     assert len(association["Properties"]["QuickConnectArns"]) == 1
 
 
-def test_instance_given_by_alias_is_looked_up_without_a_cycle() -> None:
+def test_every_example_stack_deploys_where_its_instance_is(flag_set: str) -> None:
+    assembly = _load_example_app().create_app(context=context_with_flags(flag_set)).synth()
+    account, region = ACCOUNT, REGION  # those of the instanceArn in cdk.json
+
+    assert {(s.environment.account, s.environment.region) for s in assembly.stacks} == {(account, region)}
+
+
+def test_instance_given_by_alias_deploys_to_the_cli_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("CDK_DEFAULT_ACCOUNT", "444455556666")
+    monkeypatch.setenv("CDK_DEFAULT_REGION", "eu-west-2")
+    app = _load_example_app().create_app(context={**example_context(), "instanceAlias": "my-contact-center"})
+
+    stack = app.node.find_child("SeedWalkthrough")
+    assert isinstance(stack, cdk.Stack)
+    assert (stack.account, stack.region) == ("444455556666", "eu-west-2")
+
+
+def test_instance_given_by_alias_is_looked_up_without_a_cycle(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("CDK_DEFAULT_ACCOUNT", raising=False)
+    monkeypatch.delenv("CDK_DEFAULT_REGION", raising=False)
     context = {**example_context(), "instanceAlias": "my-contact-center"}
     assembly = _load_example_app().create_app(context=context).synth()
     template = assembly.get_stack_by_name("SeedWalkthrough").template
