@@ -144,3 +144,24 @@ def test_fails_when_the_removal_policy_has_no_meaning_for_an_association(policy:
             quick_connects=[imported(stack)],
             removal_policy=policy,
         )
+
+
+def test_fails_when_two_stacks_look_up_the_same_queue_by_name_and_list_the_same_quick_connect() -> None:
+    _, stack_a, stack_b = two_stacks()
+    for stack, name in ((stack_a, "First"), (stack_b, "Second")):
+        instance = ConnectInstance.from_instance_arn(stack, "Instance", INSTANCE_ARN)
+        basic = Queue.from_queue_name(stack, "Basic", instance, "BasicQueue")
+        if stack is stack_a:
+            QueueQuickConnectAssociation(stack, name, queue=basic, quick_connects=[imported(stack)])
+        else:
+            with pytest.raises(ConnectValidationError, match=r"already lists on the same queue \(A/First"):
+                QueueQuickConnectAssociation(stack, name, queue=basic, quick_connects=[imported(stack)])
+
+
+def test_lookups_of_different_queues_do_not_collide() -> None:
+    app, stack_a, stack_b = two_stacks()
+    for stack, queue_name in ((stack_a, "BasicQueue"), (stack_b, "Support")):
+        instance = ConnectInstance.from_instance_arn(stack, "Instance", INSTANCE_ARN)
+        queue = Queue.from_queue_name(stack, "Queue", instance, queue_name)
+        QueueQuickConnectAssociation(stack, "On", queue=queue, quick_connects=[imported(stack)])
+    app.synth()

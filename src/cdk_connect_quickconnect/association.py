@@ -17,11 +17,11 @@ from constructs import Construct, IConstruct, IValidation
 from . import _kinds
 from ._arn import parse_arn
 from ._kinds import check_kind, implements, what
-from ._placement import _AppRegistry, same_instance
+from ._placement import _AppRegistry, instance_key, same_instance
 from ._provider import ConnectHandlerProvider
 from ._reference import owner_of
-from ._resource import IConnectResource
 from ._validation import ConnectValidationError, comparable, describe, fail, is_token
+from .lookups import ConnectLookup
 from .queue import IQueue
 from .quick_connect import IQuickConnect
 
@@ -61,7 +61,7 @@ class QueueQuickConnectAssociation(Resource):
         check_kind(self, "queue", queue, IQueue, _kinds.QUEUE)
         _check_is_a_list(self, quick_connects)
         self.queue = queue
-        self._queue_key = _app_key(_construct_of(queue), queue.queue_arn)
+        self._queue_key = _queue_identity(queue)
         retain = _retains(self, removal_policy)
         #: The quick connects listed, in order, keyed by ARN (or resolved token) to refuse duplicates.
         self._listed: dict[str, IQuickConnect] = {}
@@ -173,7 +173,7 @@ class QueueQuickConnectAssociation(Resource):
     def _claim_app_wide(self, quick_connect: IQuickConnect) -> None:
         """One owner per quick connect per queue in the whole app: any stack's association, keyed by value."""
         claims = _AppRegistry.of(self).queue_quick_connects
-        key = (self._queue_key, _app_key(_construct_of(quick_connect), quick_connect.quick_connect_arn))
+        key = (self._queue_key, _app_key(owner_of(quick_connect), quick_connect.quick_connect_arn))
         other = claims.get(key)
         if other is not None and other is not self:
             fail(
@@ -222,10 +222,13 @@ def _retains(scope: IConstruct, removal_policy: RemovalPolicy | None) -> bool:
     )
 
 
-def _construct_of(reference: IConnectResource) -> IConstruct:
-    """The construct behind an ``IQueue`` / ``IQuickConnect`` (``Queue.from_cfn_queue`` lends its queue's node)."""
-    scopes = reference.node.scopes
-    return scopes[-1]
+def _queue_identity(queue: IQueue) -> str:
+    """What identifies the queue across the app: its ARN, the lookup that finds it (instance and name), or its token."""
+    construct = owner_of(queue)
+    if isinstance(construct, ConnectLookup) and construct.lookup_kind == "queue":
+        instance = instance_key(construct, construct.instance_arn) or _app_key(construct, construct.instance_arn)
+        return f"lookup:queue:{instance}:{construct.lookup_name}"
+    return _app_key(construct, queue.queue_arn)
 
 
 def _app_key(owner: IConstruct, value: str) -> str:
@@ -255,7 +258,7 @@ class _NoQueueOwnsTheSameQuickConnect:
             own = cfn_queue.quick_connect_arns
             own_keys = {_app_key(cfn_queue, arn) for arn in own} if isinstance(own, list) else set()
             for quick_connect in association.quick_connects:
-                key = _app_key(_construct_of(quick_connect), quick_connect.quick_connect_arn)
+                key = _app_key(owner_of(quick_connect), quick_connect.quick_connect_arn)
                 if key in own_keys:
                     return [
                         f"'quick_connects' must not list a quick connect the CfnQueue {cfn_queue.node.path} already "

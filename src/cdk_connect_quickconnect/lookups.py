@@ -109,6 +109,9 @@ class ConnectLookup(Resource):
         self.arn = self.resource.get_att_string("Arn")
         self.resource_id = self.resource.get_att_string("Id")
         self._searched_instance_arn = instance_arn
+        #: What is looked up, so that two lookups of one resource can be recognised at synth.
+        self.lookup_kind = kind
+        self.lookup_name = name
 
     @property
     def instance_arn(self) -> str:
