@@ -463,7 +463,7 @@ def test_access_denied_is_retried_while_iam_propagates_then_named(world, clock):
     world.fake.fail_next("SearchQueues", "AccessDeniedException", times=100_000)
     with pytest.raises(lookup.ConnectLookupError) as excinfo:
         world.look_up("queue", "BasicQueue")
-    assert "not allowed connect:SearchQueues" in str(excinfo.value)
+    assert f"not allowed connect:SearchQueues on {world.instance.arn}" in str(excinfo.value)
     assert _connect.IAM_WINDOW_SECONDS <= clock.now < _connect.IAM_WINDOW_SECONDS + 10
 
 

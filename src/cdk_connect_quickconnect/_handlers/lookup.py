@@ -63,6 +63,8 @@ class Lookup:
     """The instance searched; None for ``instance``, which is searched in the account and Region."""
     contact_flow_type: str | None = None
     """The flow type searched; only for ``contact-flow``."""
+    instance_arn: str | None = None
+    """The ARN of the instance searched, named in an access-denied message."""
 
     @classmethod
     def from_properties(cls, properties: Mapping[str, Any]) -> Lookup:
@@ -82,14 +84,14 @@ class Lookup:
                 f"(arn:aws:connect:<region>:<account>:instance/<instanceId>), required for a {kind} lookup"
             )
         if kind != "contact-flow":
-            return cls(kind, name, match["instance_id"])
+            return cls(kind, name, match["instance_id"], instance_arn=arn)
         flow_type = properties.get("ContactFlowType")
         if not isinstance(flow_type, str) or _CONTACT_FLOW_TYPE.fullmatch(flow_type) is None:
             raise ValueError(
                 f"ContactFlowType {flow_type!r} is not a contact flow type such as AGENT_TRANSFER or "
                 "QUEUE_TRANSFER, required for a contact-flow lookup"
             )
-        return cls(kind, name, match["instance_id"], flow_type)
+        return cls(kind, name, match["instance_id"], flow_type, arn)
 
     @property
     def what(self) -> str:
@@ -188,6 +190,7 @@ class _Search:
             self.search_items,
             lookup.log,
             budget,
+            resource=lookup.instance_arn,
             InstanceId=lookup.instance_id,
             SearchCriteria={"StringCondition": condition},
             MaxResults=PAGE_SIZES[self.search_operation],
@@ -203,6 +206,7 @@ class _Search:
                 self.list_items,
                 lookup.log,
                 budget,
+                resource=lookup.instance_arn,
                 InstanceId=lookup.instance_id,
                 MaxResults=PAGE_SIZES[self.list_operation],
                 **self.list_filters,
@@ -244,6 +248,7 @@ def _list_contact_flows(lookup: Lookup, client: ConnectClient, budget: Budget) -
         "ContactFlowSummaryList",
         lookup.log,
         budget,
+        resource=lookup.instance_arn,
         InstanceId=lookup.instance_id,
         ContactFlowTypes=[lookup.contact_flow_type],
         MaxResults=PAGE_SIZES["ListContactFlows"],
@@ -258,7 +263,13 @@ def _list_contact_flows(lookup: Lookup, client: ConnectClient, budget: Budget) -
 def _list_instances(lookup: Lookup, client: ConnectClient, budget: Budget) -> Candidates:
     """ListInstances of the account and Region; their aliases are the existing names."""
     instances = paginate(
-        client, "ListInstances", "InstanceSummaryList", lookup.log, budget, MaxResults=PAGE_SIZES["ListInstances"]
+        client,
+        "ListInstances",
+        "InstanceSummaryList",
+        lookup.log,
+        budget,
+        resource="*",
+        MaxResults=PAGE_SIZES["ListInstances"],
     )
     matches = [Found.from_item(item, "Arn", "Id") for item in instances if item.get("InstanceAlias") == lookup.name]
     return Candidates(matches, lambda: _names(instances, "InstanceAlias"))
