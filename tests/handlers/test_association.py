@@ -821,3 +821,14 @@ def test_the_largest_change_one_request_completes_at_connects_default_rate(world
             world.send("Create", listed, context=context)
         assert world.associations() == ids(console)
     assert clock.now <= context.deadline - _connect.RETURN_MARGIN_SECONDS
+
+
+def test_a_failed_update_says_how_many_it_had_disassociated(world):
+    removed, kept = world.quick_connects(120), world.quick_connects(2)
+    world.send("Create", [*removed, *kept])
+    before = world.associations()
+    world.fake.fail_next(DISASSOCIATE, "InvalidParameterException", after=2)
+    with pytest.raises(association.AssociationError) as excinfo:
+        world.send("Update", kept, old=[*removed, *kept])
+    assert "It had disassociated 100 of 120 and associated 0 of 0 quick connects" in str(excinfo.value)
+    assert world.associations() == before

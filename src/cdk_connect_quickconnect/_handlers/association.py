@@ -231,8 +231,14 @@ class _Change:
 
     def run(self) -> None:
         try:
-            self.removed = _disassociate_present(
-                self.client, self.queue, self.budget, self.to_remove, self.to_remove, on_batch=self._starting_batch
+            _disassociate_present(
+                self.client,
+                self.queue,
+                self.budget,
+                self.to_remove,
+                self.to_remove,
+                on_batch=self._starting_batch,
+                on_done=self._removed_batch,
             )
             for batch in _batches(self.to_add):
                 self._starting_batch()
@@ -249,6 +255,9 @@ class _Change:
     def _starting_batch(self) -> None:
         self.batches_started += 1
         self.budget.undo_calls = self.undo_pages + self.batches_started
+
+    def _removed_batch(self, count: int) -> None:
+        self.removed += count
 
     def _batch_log(self, batch: list[str]) -> dict[str, object]:
         return {**self.queue.log, "batch": self.batches_started, "quick_connect_count": len(batch)}
@@ -293,15 +302,15 @@ def _disassociate_present(
     present: frozenset[str],
     *,
     on_batch: Callable[[], None] | None = None,
-) -> int:
-    """Disassociate the ids of `ids` that are in `present`; return how many were disassociated.
+    on_done: Callable[[int], None] | None = None,
+) -> None:
+    """Disassociate the ids of `ids` that are in `present`; `on_batch` runs before and `on_done` after each call.
 
     An id or queue deleted meanwhile counts as done: a batch naming one deleted quick connect fails whole
     with ResourceNotFoundException; Connect drops a deleted quick connect from its queues, so re-reading the
     queue and carrying on with what is still there is enough.
     """
     remaining = ids & present
-    done = 0
     reread = False
     while remaining:
         batch = _batches(remaining)[0]
@@ -316,9 +325,9 @@ def _disassociate_present(
             now = _read_associations_if_queue_exists(client, queue, budget)
             remaining = frozenset() if now is None else remaining & now
             continue
-        done += len(batch)
+        if on_done is not None:
+            on_done(len(batch))
         remaining = remaining - frozenset(batch)
-    return done
 
 
 def _batches(ids: frozenset[str]) -> list[list[str]]:
