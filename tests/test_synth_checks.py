@@ -26,7 +26,17 @@ from cdk_connect_quickconnect import (
     QuickConnectDestination,
     User,
 )
-from tests.support import ACCOUNT, INSTANCE_ARN, OTHER_INSTANCE_ARN, QUEUE_ARN, REGION, new_stack, owned_cfn_queue
+from tests.support import (
+    ACCOUNT,
+    INSTANCE_ARN,
+    OTHER_INSTANCE_ARN,
+    QUEUE_ARN,
+    REGION,
+    cfn_lint_findings,
+    new_stack,
+    owned_cfn_queue,
+    template_of,
+)
 
 PHONE = QuickConnectDestination.phone_number("+18005550100")
 
@@ -412,3 +422,69 @@ def test_fails_when_add_to_queue_gets_a_cfn_queue() -> None:
         "'queue' must be an IQueue (wrap a CfnQueue with Queue.from_cfn_queue(cfn_queue)), got a CfnQueue "
         "(Stack/Owned) (at QueueQuickConnectAssociation.add_to_queue)"
     )
+
+
+@pytest.mark.parametrize("factory", ["queue", "user"])
+def test_fails_when_a_name_lookup_gets_an_arn_string_as_instance(factory: str) -> None:
+    stack = new_stack()
+    lookup = {"queue": Queue.from_queue_name, "user": User.from_username}[factory]
+    with pytest.raises(ConnectValidationError) as raised:
+        lookup(stack, "Found", INSTANCE_ARN, "BasicQueue")  # type: ignore[operator]
+    assert str(raised.value) == (
+        "'instance' must be an IConnectInstance (import an ARN with ConnectInstance.from_instance_arn(scope, id, "
+        f"arn)), got the string {INSTANCE_ARN!r} (at Stack/Found)"
+    )
+
+
+# ---- flow ARNs with a qualifier -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("qualifier", [":$LATEST", ":3", ""])
+def test_a_qualified_flow_arn_gives_the_same_id_concrete_or_token(qualifier: str) -> None:
+    stack = new_stack()
+    flow_id = "12345678-aaaa-4bbb-8ccc-123456789012"
+    arn = f"{INSTANCE_ARN}/contact-flow/{flow_id}{qualifier}"
+    concrete = ContactFlow.from_contact_flow_arn(stack, "Concrete", arn)
+    token = ContactFlow.from_contact_flow_arn(stack, "Token", cdk.CfnParameter(stack, "FlowArn").value_as_string)
+
+    assert concrete.contact_flow_id == flow_id
+    split = stack.resolve(token.contact_flow_id)
+    assert split == {
+        "Fn::Select": [0, {"Fn::Split": [":", {"Fn::Select": [3, {"Fn::Split": ["/", {"Ref": "FlowArn"}]}]}]}]
+    }
+    assert _evaluate(split, {"FlowArn": arn}) == flow_id
+
+
+def _evaluate(expression: Any, parameters: dict[str, str]) -> Any:
+    """Evaluate the ``Ref`` / ``Fn::Split`` / ``Fn::Select`` subset CloudFormation would."""
+    if isinstance(expression, dict):
+        ((function, argument),) = expression.items()
+        if function == "Ref":
+            return parameters[argument]
+        if function == "Fn::Split":
+            return _evaluate(argument[1], parameters).split(argument[0])
+        if function == "Fn::Select":
+            return _evaluate(argument[1], parameters)[argument[0]]
+    return expression
+
+
+def test_fails_when_a_quick_connect_runs_a_flow_arn_qualified_with_latest() -> None:
+    stack = new_stack()
+    instance = ConnectInstance.from_instance_arn(stack, "Instance", INSTANCE_ARN)
+    arn = f"{INSTANCE_ARN}/contact-flow/12345678-aaaa-4bbb-8ccc-123456789012:$LATEST"
+    flow = ContactFlow.from_contact_flow_arn(stack, "Survey", arn, flow_type=ContactFlowType.CONTACT_FLOW)
+    with pytest.raises(ConnectValidationError) as raised:
+        QuickConnect(stack, "QC", instance=instance, name="qc", destination=QuickConnectDestination.flow(flow))
+    assert str(raised.value) == (
+        "'destination.flow' must be a flow ARN CloudFormation takes: a qualifier after ':' has only letters, digits "
+        f"and '-' (import the flow without ':$LATEST'), got {arn!r} (at Stack/QC)"
+    )
+
+
+def test_a_quick_connect_takes_a_flow_arn_qualified_with_a_version() -> None:
+    stack = new_stack()
+    instance = ConnectInstance.from_instance_arn(stack, "Instance", INSTANCE_ARN)
+    arn = f"{INSTANCE_ARN}/contact-flow/12345678-aaaa-4bbb-8ccc-123456789012:3"
+    flow = ContactFlow.from_contact_flow_arn(stack, "Survey", arn, flow_type=ContactFlowType.CONTACT_FLOW)
+    QuickConnect(stack, "QC", instance=instance, name="qc", destination=QuickConnectDestination.flow(flow))
+    assert cfn_lint_findings(template_of(stack)) == []

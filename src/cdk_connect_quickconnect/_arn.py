@@ -25,6 +25,10 @@ ARN_SEGMENTS = {
 }
 
 
+#: Kinds whose ARNs may end in a ``:<qualifier>`` (the only ones the FlowConfig/contact-flow patterns allow).
+QUALIFIED_KINDS = frozenset({"contact flow"})
+
+
 @dataclass(frozen=True)
 class ConnectArn:
     """The parts of a concrete Connect ARN."""
@@ -88,11 +92,18 @@ def instance_id_of(scope: IConstruct, prop: str, instance_arn: str) -> str:
 
 
 def resource_id_of(scope: IConstruct, prop: str, arn: str, kind: str) -> str:
-    """The last segment of a resource ARN (its id); ``Fn::Select [3, Fn::Split ["/", arn]]`` for a token."""
+    """The last segment of a resource ARN (its id); ``Fn::Select [3, Fn::Split ["/", arn]]`` for a token.
+
+    A flow ARN may end in a qualifier (``.../contact-flow/<id>:$LATEST``, a version): the id is what comes
+    before it, whether the ARN is concrete or a token (then also split on ``:``).
+    """
     parsed = parse_arn(scope, prop, arn, kind)
     if parsed and parsed.resource_id:
         return parsed.resource_id
-    return Fn.select(3, Fn.split("/", arn))
+    last_segment = Fn.select(3, Fn.split("/", arn))
+    if kind in QUALIFIED_KINDS:
+        return Fn.select(0, Fn.split(":", last_segment))
+    return last_segment
 
 
 def same_instance(first_instance_arn: str, second_instance_arn: str) -> bool:

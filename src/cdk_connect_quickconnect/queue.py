@@ -6,17 +6,17 @@ association, above this module, so imports only go downward.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 from aws_cdk import aws_connect as connect
 from constructs import Construct
 
+from . import _kinds
+from ._kinds import check_kind
 from ._reference import ConnectReference
 from ._resource import IConnectResource
+from .instance import IConnectInstance
 from .lookups import ConnectLookup, arn_from_context
-
-if TYPE_CHECKING:
-    from .instance import IConnectInstance
 
 
 @runtime_checkable
@@ -73,6 +73,7 @@ class Queue:
 
         :param refresh: change it to force the lookup to run again (default: runs when the name changes).
         """
+        check_kind(scope, "instance", instance, IConnectInstance, _kinds.INSTANCE, child=id)
         arn = arn_from_context(scope, "queue", queue_name)
         if arn is not None:
             return Queue.from_queue_arn(scope, id, arn)

@@ -23,6 +23,11 @@ from .queue import IQueue
 from .user import IUser
 
 E164 = re.compile(r"\+[1-9]\d{1,14}")
+#: ``ContactFlowArn`` of ``AWS::Connect::QuickConnect`` (CloudFormation's schema, as bundled in cfn-lint): a
+#: qualifier is letters, digits and '-' only, so ``:$LATEST`` is refused at deploy.
+CFN_CONTACT_FLOW_ARN = re.compile(
+    r"arn:aws[-a-z0-9]*:connect:[-a-z0-9]*:[0-9]{12}:instance/[-a-zA-Z0-9]*/contact-flow/[-a-zA-Z0-9]*(:[a-zA-Z0-9-]+)?"
+)
 
 
 class QuickConnectType(str, Enum):
@@ -105,6 +110,14 @@ class QuickConnectDestination:
         )
         if self.target_flow is not None:
             self._check_flow_type(scope, self.target_flow)
+            check_pattern(
+                scope,
+                "destination.flow",
+                self.target_flow.contact_flow_arn,
+                CFN_CONTACT_FLOW_ARN,
+                "be a flow ARN CloudFormation takes: a qualifier after ':' has only letters, digits and '-' "
+                "(import the flow without ':$LATEST')",
+            )
             _check_same_instance(scope, "destination.flow", self.target_flow.instance_arn, instance_arn)
         if self.target_queue is not None:
             _check_same_instance(scope, "destination.queue", self.target_queue.instance_arn, instance_arn)

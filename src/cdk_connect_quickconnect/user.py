@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Protocol, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 from aws_cdk import aws_connect as connect
 from constructs import Construct
 
+from . import _kinds
+from ._kinds import check_kind
 from ._reference import ConnectReference
 from ._resource import IConnectResource
+from .instance import IConnectInstance
 from .lookups import ConnectLookup, arn_from_context
-
-if TYPE_CHECKING:
-    from .instance import IConnectInstance
 
 
 @runtime_checkable
@@ -69,6 +69,7 @@ class User:
 
         :param refresh: change it to force the lookup to run again (default: runs when the username changes).
         """
+        check_kind(scope, "instance", instance, IConnectInstance, _kinds.INSTANCE, child=id)
         arn = arn_from_context(scope, "user", username)
         if arn is not None:
             return User.from_user_arn(scope, id, arn)
