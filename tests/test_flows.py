@@ -139,9 +139,8 @@ def test_flow_exposes_arn_id_and_type() -> None:
     assert flow.instance_arn == INSTANCE_ARN
     logical_id = stack.get_logical_id(flow.node.default_child)
     assert stack.resolve(flow.contact_flow_arn) == {"Fn::GetAtt": [logical_id, "ContactFlowArn"]}
-    assert stack.resolve(flow.contact_flow_id) == {
-        "Fn::Select": [3, {"Fn::Split": ["/", {"Fn::GetAtt": [logical_id, "ContactFlowArn"]}]}]
-    }
+    last_segment = {"Fn::Select": [3, {"Fn::Split": ["/", {"Fn::GetAtt": [logical_id, "ContactFlowArn"]}]}]}
+    assert stack.resolve(flow.contact_flow_id) == {"Fn::Select": [0, {"Fn::Split": [":", last_segment]}]}
 
 
 def test_imported_flow_carries_its_declared_type_and_parsed_ids() -> None:
