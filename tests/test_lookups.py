@@ -177,21 +177,10 @@ def test_lookups_may_only_read_within_their_instance() -> None:
 
     connect = [s for s in _statements(template_of(stack)) if "connect:" in json.dumps(s)]
     assert connect == [
-        {
-            "Action": ["connect:SearchQueues", "connect:ListQueues"],
-            "Effect": "Allow",
-            "Resource": [INSTANCE_ARN, f"{INSTANCE_ARN}/queue/*"],
-        },
-        {
-            "Action": ["connect:SearchUsers", "connect:ListUsers"],
-            "Effect": "Allow",
-            "Resource": [INSTANCE_ARN, f"{INSTANCE_ARN}/agent/*"],
-        },
-        {
-            "Action": "connect:ListContactFlows",
-            "Effect": "Allow",
-            "Resource": [INSTANCE_ARN, f"{INSTANCE_ARN}/contact-flow/*"],
-        },
+        {"Action": "connect:SearchQueues", "Effect": "Allow", "Resource": INSTANCE_ARN},
+        {"Action": "connect:ListQueues", "Effect": "Allow", "Resource": f"{INSTANCE_ARN}/queue/*"},
+        {"Action": ["connect:SearchUsers", "connect:ListUsers"], "Effect": "Allow", "Resource": INSTANCE_ARN},
+        {"Action": "connect:ListContactFlows", "Effect": "Allow", "Resource": f"{INSTANCE_ARN}/contact-flow/*"},
     ]
 
 

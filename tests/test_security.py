@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import ast
 import json
 import re
 from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
+import botocore.session
 import pytest
 from aws_cdk import aws_s3 as s3
 from cdk_nag import AwsSolutionsChecks
 
+import cdk_connect_quickconnect
 from cdk_connect_quickconnect import (
     AgentTransferFlow,
     ConnectInstance,
@@ -24,6 +27,7 @@ from cdk_connect_quickconnect import (
     QuickConnectDestination,
     User,
 )
+from tests import iam
 from tests.support import (
     ACCOUNT,
     INSTANCE_ARN,
@@ -52,6 +56,8 @@ HANDLER_ACTIONS = {
     "ds:DescribeDirectories",
 }
 PROVIDER_FRAMEWORK_ACTIONS = {"lambda:InvokeFunction", "lambda:GetFunction"}
+#: Actions the Lambda runtime calls for the handler (its logs), not the handler's code.
+RUNTIME_ACTIONS = {"logs:CreateLogStream", "logs:PutLogEvents"}
 #: Actions IAM cannot scope to a resource: the only ones that may be granted on "*".
 UNSCOPABLE_ACTIONS = {"connect:ListInstances", "ds:DescribeDirectories"}
 _INSTANCE_SCOPED = re.compile(
@@ -268,3 +274,99 @@ def test_least_privilege_gate_rejects_wildcards_and_unknown_actions() -> None:
         "S/P/HandlerRole/Resource: Resource '*' for ['connect:ListQueues']",
         "S/P/HandlerRole/Resource: actions outside the allow-list ['connect:DeleteQueue']",
     ]
+
+
+# ---- every (action, resource) pair checked against IAM's reference (parliament's database) ------------
+
+
+@pytest.fixture(scope="module")
+def synthesized() -> dict[str, list[tuple[dict[str, Any], dict[str, str]]]]:
+    """Templates of the every-construct app and of the examples (with ``cdk init``'s flags), synthesized once."""
+    return {
+        "every-construct": _templates_and_paths(_every_construct_app()),
+        "examples": _templates_and_paths(_example_app()),
+    }
+
+
+@pytest.mark.parametrize("app", ["every-construct", "examples"])
+def test_every_action_is_granted_only_on_resources_iam_says_it_takes(
+    synthesized: dict[str, list[tuple[dict[str, Any], dict[str, str]]]], app: str
+) -> None:
+    checked = 0
+    for template, paths in synthesized[app]:
+        for role, grant in iam.grants(template):
+            checked += 1
+            problem = iam.mismatch(grant.action, grant.resource)
+            assert problem is None, f"{paths[role]} ({grant.policy}): {problem}"
+    assert checked >= 20
+
+
+@pytest.mark.parametrize("app", ["every-construct", "examples"])
+def test_parliament_finds_nothing_in_any_policy(
+    synthesized: dict[str, list[tuple[dict[str, Any], dict[str, str]]]], app: str
+) -> None:
+    for template, _ in synthesized[app]:
+        for name, (_, statements) in iam.policies(template).items():
+            assert iam.parliament_findings(statements) == [], name
+
+
+def _operations_the_handlers_call() -> set[str]:
+    """Connect operations named in the handlers' code (botocore's model says which strings are operations)."""
+    operations = set(botocore.session.get_session().get_service_model("connect").operation_names)
+    handlers = Path(cdk_connect_quickconnect.__file__).parent / "_handlers"
+    named = {
+        node.value
+        for path in handlers.glob("*.py")
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Constant) and isinstance(node.value, str)
+    }
+    return {f"connect:{name}" for name in named & operations}
+
+
+def test_every_action_granted_to_the_handler_is_one_it_uses(
+    synthesized: dict[str, list[tuple[dict[str, Any], dict[str, str]]]],
+) -> None:
+    called = _operations_the_handlers_call()
+    needed = called | {dependent for action in called for dependent in iam.dependent_actions(action)} | RUNTIME_ACTIONS
+    granted = {
+        grant.action
+        for templates in synthesized.values()
+        for template, paths in templates
+        for role, grant in iam.grants(template)
+        if "/HandlerRole/" in paths[role] + "/"
+    }
+    assert granted - needed == set()
+    assert granted == HANDLER_ACTIONS  # the allow-list above is exactly what the library grants, no more
+
+
+@pytest.mark.parametrize(
+    ("action", "resource"),
+    [
+        ("connect:ListQueues", INSTANCE_ARN),
+        ("connect:ListContactFlows", INSTANCE_ARN),
+        ("connect:SearchQueues", f"{INSTANCE_ARN}/queue/*"),
+        ("connect:SearchUsers", f"{INSTANCE_ARN}/agent/*"),
+        ("connect:ListUsers", f"{INSTANCE_ARN}/agent/*"),
+        ("connect:ListQueues", "*"),
+        ("connect:AssociateQueueQuickConnects", f"{INSTANCE_ARN}/agent/*"),
+        ("ds:DescribeDirectories", INSTANCE_ARN),
+    ],
+)
+def test_the_pair_check_rejects_what_iam_does_not_take(action: str, resource: str) -> None:
+    assert iam.mismatch(action, resource) is not None
+
+
+@pytest.mark.parametrize(
+    ("action", "resource"),
+    [
+        ("connect:SearchQueues", INSTANCE_ARN),
+        ("connect:ListQueues", f"{INSTANCE_ARN}/queue/*"),
+        ("connect:ListQueueQuickConnects", QUEUE_ARN),
+        ("connect:AssociateQueueQuickConnects", f"{INSTANCE_ARN}/transfer-destination/*"),
+        ("logs:PutLogEvents", f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:HandlerLogs:*"),
+        ("lambda:InvokeFunction", f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:Handler:*"),
+        ("connect:ListInstances", "*"),
+    ],
+)
+def test_the_pair_check_accepts_what_iam_takes(action: str, resource: str) -> None:
+    assert iam.mismatch(action, resource) is None

@@ -21,10 +21,15 @@ RESOURCE_TYPE = "Custom::ConnectLookup"
 #: The CDK context key holding ARNs that replace lookups, keyed by :func:`context_key`.
 CONTEXT_KEY = "connectLookups"
 
-#: What each kind of lookup may call, on which resources below the instance ARN ("" is the instance itself).
-_QUEUE_READS = (("connect:SearchQueues", "connect:ListQueues"), ("", "/queue/*"))
-_USER_READS = (("connect:SearchUsers", "connect:ListUsers"), ("", "/agent/*"))
-_FLOW_READS = (("connect:ListContactFlows",), ("", "/contact-flow/*"))
+#: What each kind of lookup may call, and on which resource below the instance ARN ("" is the instance itself):
+#: each action only on the resource type the Service Authorization Reference gives it (tests/test_security.py
+#: checks every pair with parliament's database). Search* and ListUsers take the instance, ListQueues and
+#: ListContactFlows the instance's queues and flows.
+_READS: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {
+    "queue": ((("connect:SearchQueues",), ""), (("connect:ListQueues",), "/queue/*")),
+    "user": ((("connect:SearchUsers", "connect:ListUsers"), ""),),
+    "contact-flow": ((("connect:ListContactFlows",), "/contact-flow/*"),),
+}
 #: ListInstances has no resource-level permission in IAM: it can only be granted on "*".
 INSTANCE_READS = ("connect:ListInstances", "ds:DescribeDirectories")
 
@@ -124,7 +129,7 @@ class ConnectLookup(Resource):
         if kind == "instance":
             provider.grant_to_handler(INSTANCE_READS, ["*"])
             return
-        actions, suffixes = {"queue": _QUEUE_READS, "user": _USER_READS, "contact-flow": _FLOW_READS}[kind]
         if instance_arn is None:
             fail(self, "instance_arn", f"be given for a {kind} lookup", instance_arn)
-        provider.grant_for(self.resource, actions, [f"{instance_arn}{suffix}" for suffix in suffixes])
+        for actions, suffix in _READS[kind]:
+            provider.grant_for(self.resource, actions, [f"{instance_arn}{suffix}"])
