@@ -10,7 +10,7 @@ export JSII_RUNTIME_PACKAGE_CACHE_ROOT := $(CURDIR)/.cache/jsii
 export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export CDK_DISABLE_VERSION_CHECK := 1
 
-.PHONY: setup example test lint typecheck unit bench clean
+.PHONY: setup example test lint typecheck unit docs bench clean
 
 setup: $(STAMP) node_modules/.installed
 
@@ -39,7 +39,13 @@ typecheck: setup
 unit: setup
 	pytest
 
-test: lint typecheck unit
+# The API reference from the docstrings (pdoc); any pdoc warning fails it. jsii starts node on import: allowed.
+docs: setup
+	rm -rf build/docs
+	PDOC_ALLOW_EXEC=1 $(PY) -W error::UserWarning -m pdoc --docformat restructuredtext -o build/docs cdk_connect_quickconnect
+	@echo "API reference written to build/docs/index.html"
+
+test: lint typecheck unit docs
 
 bench: setup
 	$(PY) benchmarks/run.py

@@ -1,5 +1,7 @@
 """Typed AWS CDK constructs for Amazon Connect quick connects and call transfer."""
 
+from importlib.metadata import version as _version
+
 from ._validation import ConnectValidationError
 from .association import QueueQuickConnectAssociation
 from .flow_language import FlowDocument, Prompt
@@ -9,6 +11,9 @@ from .lookups import ConnectLookup
 from .queue import IQueue, Queue
 from .quick_connect import IQuickConnect, QuickConnect, QuickConnectDestination, QuickConnectType
 from .user import IUser, User
+
+#: The installed version, as ``pyproject.toml`` gives it.
+__version__ = _version("cdk-connect-quickconnect")
 
 __all__ = [
     "AgentTransferFlow",
@@ -31,4 +36,5 @@ __all__ = [
     "QuickConnectDestination",
     "QuickConnectType",
     "User",
+    "__version__",
 ]
