@@ -1,0 +1,1 @@
+"""Benchmarks of cdk-connect-quickconnect (``python -m benchmarks.run``)."""

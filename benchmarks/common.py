@@ -1,0 +1,168 @@
+"""What every part of the benchmark shares: its constants, the app specs and the template statistics."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    pass
+
+
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGE_DIR = ROOT / "src" / "cdk_connect_quickconnect"
+
+FULL_NS = (10, 100, 250, 450)
+QUICK_NS = (10, 100)
+FULL_RUNS = 5
+QUICK_RUNS = 3
+TIMED_WARM_REPS = 2
+"""Warm builds timed per item-1 subprocess, after the cold one and ``JIT_WARM_UP_REPS`` untimed ones."""
+JIT_WARM_UP_REPS = 1
+
+ACCOUNT = "111122223333"
+REGION = "us-east-1"
+INSTANCE_ARN = f"arn:aws:connect:{REGION}:{ACCOUNT}:instance/aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"
+STACK_NAME = "QuickConnectBench"
+AGENT_FLOW = ("AgentFlow", "Transfer to agent", "AGENT_TRANSFER")
+QUEUE_FLOW = ("QueueFlow", "Transfer to queue", "QUEUE_TRANSFER")
+
+RATIO_TARGET = 1.15
+OVERHEAD_TARGET = 9  # two roles, three policies, two functions, two log groups (README: fixed cost)
+IMPORT_TARGET_MS = 150.0
+IMPORT_RUNS = 5
+MAX_RESOURCES = 500
+MAX_TEMPLATE_BYTES = 1_048_576
+
+CONNECT_PREFIX = "AWS::Connect::"
+QUICK_CONNECT_TYPE = "AWS::Connect::QuickConnect"
+ASSOCIATION_TYPE = "Custom::ConnectQueueQuickConnects"
+LOOKUP_TYPE = "Custom::ConnectLookup"
+NOT_OVERHEAD = ("AWS::CDK::Metadata", ASSOCIATION_TYPE, LOOKUP_TYPE, "Custom::AWS")
+
+EXISTING_ASSOCIATIONS = 30
+HANDLER_KS = (1, 50, 51, 120, 500)
+CONNECT_BATCH_LIMIT = 50
+"""Most quick connect ids one Associate/DisassociateQueueQuickConnects call takes (Connect's limit)."""
+LIST_PAGE_MAX = 100
+"""Largest MaxResults ListQueueQuickConnects accepts: the fewest pages a reader can need."""
+LIST = "ListQueueQuickConnects"
+ASSOCIATE = "AssociateQueueQuickConnects"
+DISASSOCIATE = "DisassociateQueueQuickConnects"
+SERVICE_TOKEN = "arn:aws:lambda:us-east-1:123456789012:function:QuickConnectBench-ProviderframeworkonEvent-AbC123"
+STACK_ID = "arn:aws:cloudformation:us-east-1:123456789012:stack/QuickConnectBench/5b8a1e90-8c11-11ef-9b39-0e8e6b1f5d9d"
+
+#: What ``cdk synth`` (the CLI) puts in the app's context by default: path metadata and CDKMetadata.
+CLI_CONTEXT = {
+    "aws:cdk:enable-path-metadata": True,
+    "aws:cdk:enable-asset-metadata": True,
+    "aws:cdk:version-reporting": True,
+}
+#: CDK's own check of the 500-resource limit at synth; 0 switches it off.
+RESOURCE_LIMIT_CONTEXT = "@aws-cdk/core:stackResourceLimit"
+
+METHOD = (
+    "Method: each measurement is a fresh subprocess that imports aws_cdk and this library (excluded, reported "
+    "below), then builds + synthesizes a new App with the CLI's default context "
+    f"{1 + JIT_WARM_UP_REPS + TIMED_WARM_REPS} times: *cold* is the first (what one `cdk synth` pays), *warm* "
+    f"the median of the last {TIMED_WARM_REPS} (steady state, after Node's JIT has warmed up); medians over the "
+    "runs, library and raw interleaved."
+)
+
+
+# ---- app specs and template statistics (shared by parent and worker) -------------------------------------
+
+
+@dataclass(frozen=True)
+class AppSpec:
+    """One app to synthesize: ``library`` (this library), ``raw`` (CfnQuickConnect/CfnContactFlow by hand) or
+    ``hand-written`` (raw plus an ``AwsCustomResource`` per 50 ids to offer them on a queue, see ``benchmarks.apps``).
+    """
+
+    variant: str
+    n: int
+    associations: str = "none"
+    """``none``, ``one`` (every quick connect on one queue) or ``per-queue`` (``add_to_queue`` per queue)."""
+    lookups: bool = False
+    """Also look up a queue, a user and the default agent transfer flow by name."""
+    flow_contents: dict[str, str] = field(default_factory=dict)
+    """For ``raw``: the flow content JSON by flow type, taken from the library's template."""
+    count_past_limit: bool = False
+    """Switch off CDK's own 500-resource check, which refuses to synthesize a stack over the limit."""
+
+
+@dataclass(frozen=True)
+class TemplateStats:
+    """What the benchmark needs from one synthesized template."""
+
+    resource_types: dict[str, int]
+    template_bytes: int
+    connect_digest: str
+    """A hash of the Connect resources' types and properties, logical ids replaced by type and name."""
+    flow_contents: dict[str, str]
+
+    @property
+    def resources(self) -> int:
+        return sum(self.resource_types.values())
+
+    def count(self, resource_type: str) -> int:
+        return self.resource_types.get(resource_type, 0)
+
+    @property
+    def overhead(self) -> dict[str, int]:
+        """Resources that are neither Connect resources, custom resources nor CDK metadata."""
+        return {
+            kind: count
+            for kind, count in self.resource_types.items()
+            if not kind.startswith(CONNECT_PREFIX) and kind not in NOT_OVERHEAD
+        }
+
+
+@dataclass(frozen=True)
+class SynthResult:
+    """A worker's answer: its import time, its synth times (the first one cold) and the last template's stats."""
+
+    imports_s: float
+    worker_s: float
+    """Time spent in the worker's own code: imports, every synth and reading the templates."""
+    times_s: list[float]
+    template: TemplateStats
+    wall_s: float = 0.0
+    """Wall time of the whole subprocess, measured by the parent."""
+
+    @property
+    def cold_s(self) -> float:
+        """The first build + synth of the process: what one ``cdk synth`` pays once imports are done."""
+        return self.times_s[0]
+
+    @property
+    def warm_s(self) -> float:
+        """The steady state: the median of the builds after the cold one and ``JIT_WARM_UP_REPS`` more."""
+        return statistics.median(self.times_s[1 + JIT_WARM_UP_REPS :])
+
+
+def queue_count(n: int) -> int:
+    return max(1, n // 10)
+
+
+def queue_arn(index: int) -> str:
+    return f"{INSTANCE_ARN}/queue/{index:08d}-1111-4111-8111-111111111111"
+
+
+def user_arn(index: int) -> str:
+    return f"{INSTANCE_ARN}/agent/{index:08d}-2222-4222-8222-222222222222"
+
+
+def phone_number(index: int) -> str:
+    return f"+1800555{index:04d}"
+
+
+def quick_connect_name(index: int) -> str:
+    return f"Quick connect {index}"
+
+
+def kind_of(index: int) -> str:
+    """The mix: a third each of USER, QUEUE and PHONE_NUMBER quick connects."""
+    return ("USER", "QUEUE", "PHONE_NUMBER")[index % 3]

@@ -1,0 +1,150 @@
+"""Figure 2: template cost: resources per quick connect, the fixed overhead, CloudFormation's limits."""
+
+from __future__ import annotations
+
+import math
+import statistics
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+from benchmarks.apps import run_worker
+from benchmarks.common import (
+    ASSOCIATION_TYPE,
+    LOOKUP_TYPE,
+    MAX_RESOURCES,
+    MAX_TEMPLATE_BYTES,
+    OVERHEAD_TARGET,
+    QUICK_CONNECT_TYPE,
+    AppSpec,
+    TemplateStats,
+    queue_count,
+)
+from benchmarks.report import Report
+from benchmarks.synth_cost import SynthRuns
+
+if TYPE_CHECKING:
+    pass
+
+
+# ---- 2. template cost --------------------------------------------------------------------------------------
+
+
+def template_section(report: Report, measured: SynthRuns, ns: Sequence[int]) -> None:
+    report.add("## 2. Template cost (library)", "")
+    per_quick_connect_table(report, measured, ns)
+    overhead_table(report, ns[-1])
+    limits_table(report, measured, ns)
+
+
+def per_quick_connect_table(report: Report, measured: SynthRuns, ns: Sequence[int]) -> None:
+    """Quick connect resources per quick connect, and what each added quick connect adds to the template."""
+    rows = []
+    previous: tuple[int, TemplateStats] | None = None
+    for n in ns:
+        stats = measured.template("library", n)
+        quick_connects = stats.count(QUICK_CONNECT_TYPE)
+        added_resources, added_bytes = "-", "-"
+        ok = quick_connects == n
+        if previous is not None:
+            grown = (stats.resources - previous[1].resources) / (n - previous[0])
+            added_resources = f"{grown:.3f}"
+            added_bytes = f"{(stats.template_bytes - previous[1].template_bytes) / (n - previous[0]):,.0f}"
+            ok = ok and grown == 1
+        rows.append(
+            [
+                n,
+                quick_connects,
+                f"{quick_connects / n:.3f}",
+                stats.resources,
+                added_resources,
+                f"{stats.template_bytes:,}",
+                added_bytes,
+                "1 and 1",
+                report.verdict(ok, f"resources per quick connect at N={n}", counts=True),
+            ]
+        )
+        previous = (n, stats)
+    headers = ["N", "QuickConnect resources", "per quick connect", "all resources", "added per added quick connect"]
+    report.table([*headers, "template bytes", "bytes per added quick connect", "target", "result"], rows)
+
+
+def overhead_table(report: Report, n: int) -> None:
+    """Fixed overhead and association resources with one association, then one per queue plus three lookups.
+
+    CDK's own 500-resource check is off: with one association per ten quick connects, N = 450 is over the limit.
+    """
+    scenarios = (
+        ("1 association, no lookups", "one", False, 1),
+        ("1 association per queue + 3 lookups", "per-queue", True, queue_count(n)),
+    )
+    rows = []
+    for label, associations, lookups, expected_associations in scenarios:
+        spec = AppSpec("library", n, associations=associations, lookups=lookups, count_past_limit=True)
+        stats = run_worker(spec).template
+        overhead = sum(stats.overhead.values())
+        rows.append(
+            [
+                label,
+                n,
+                overhead,
+                ", ".join(f"{kind.split('::')[-1]} x{count}" for kind, count in sorted(stats.overhead.items())),
+                f"<= {OVERHEAD_TARGET}",
+                report.verdict(overhead <= OVERHEAD_TARGET, f"overhead ({label})", counts=True),
+                f"{stats.count(ASSOCIATION_TYPE)} ({expected_associations})",
+                report.verdict(
+                    stats.count(ASSOCIATION_TYPE) == expected_associations, f"associations ({label})", counts=True
+                ),
+                stats.count(LOOKUP_TYPE),
+                stats.resources,
+                f"{stats.template_bytes:,}",
+            ]
+        )
+    report.table(
+        [
+            "scenario",
+            "N",
+            "fixed overhead",
+            "overhead resources",
+            "target",
+            "overhead result",
+            f"{ASSOCIATION_TYPE} (target: queues)",
+            "association result",
+            "lookups",
+            "all resources",
+            "template bytes",
+        ],
+        rows,
+    )
+
+
+def limits_table(report: Report, measured: SynthRuns, ns: Sequence[int]) -> None:
+    """The largest N within CloudFormation's limits, extrapolated from the measured N, then verified."""
+    templates = [measured.template("library", n) for n in ns]
+    resource_fit = statistics.linear_regression(ns, [stats.resources for stats in templates])
+    bytes_fit = statistics.linear_regression(ns, [stats.template_bytes for stats in templates])
+    by_resources = math.floor((MAX_RESOURCES - resource_fit.intercept) / resource_fit.slope + 1e-9)
+    by_bytes = math.floor((MAX_TEMPLATE_BYTES - bytes_fit.intercept) / bytes_fit.slope + 1e-9)
+    largest = min(by_resources, by_bytes)
+    report.add(
+        f"Limits: linear fit over N = {', '.join(map(str, ns))}: resources = {resource_fit.intercept:.2f} + "
+        f"{resource_fit.slope:.4f} N, template bytes = {bytes_fit.intercept:,.0f} + {bytes_fit.slope:,.1f} N; "
+        f"largest N within {MAX_RESOURCES} resources: {by_resources}, within {MAX_TEMPLATE_BYTES:,} bytes: "
+        f"{by_bytes}. Verified by synthesizing N = {largest} and {largest + 1} (CDK's own 500-resource check "
+        "switched off so that the count past it can be read):",
+        "",
+    )
+    rows = []
+    for n, should_fit in ((largest, True), (largest + 1, False)):
+        stats = run_worker(AppSpec("library", n, count_past_limit=True)).template
+        fits = stats.resources <= MAX_RESOURCES and stats.template_bytes <= MAX_TEMPLATE_BYTES
+        rows.append(
+            [
+                n,
+                stats.resources,
+                f"{stats.template_bytes:,}",
+                "fits both limits" if should_fit else "exceeds a limit",
+                report.verdict(fits == should_fit, f"limits verification at N={n}", counts=True),
+            ]
+        )
+    headers = ["N", f"resources (limit {MAX_RESOURCES})", f"template bytes (limit {MAX_TEMPLATE_BYTES:,})"]
+    report.table([*headers, "target", "result"], rows)
