@@ -1,6 +1,6 @@
 """One shape for a Connect resource the app refers to: imported by ARN, a ``Cfn*`` of the app, or looked up.
 
-Each kind (queue, user, flow, quick connect) writes one small subclass naming its attributes; the three ways
+Each kind (instance, queue, user, flow, quick connect) writes one small subclass naming its attributes; the ways
 of getting one only differ in the construct that stands for it in the tree (its ``owner``) and in where the
 ARN, the instance and the id come from.
 """
@@ -20,7 +20,7 @@ from .lookups import ConnectLookup
 _Reference = TypeVar("_Reference", bound="ConnectReference")
 
 
-class _ImportedArn(Resource):
+class ImportedArn(Resource):
     """The construct of a resource imported by ARN: its environment (account, Region) is the ARN's."""
 
     def __init__(self, scope: Construct, id: str, arn: str) -> None:
@@ -46,7 +46,7 @@ class ConnectReference:
     @classmethod
     def from_arn(cls: type[_Reference], scope: Construct, id: str, arn: str) -> _Reference:
         """A reference to the resource of ``arn``; a malformed concrete ARN fails here, naming ``ARN_PROPERTY``."""
-        owner = _ImportedArn(scope, id, arn)
+        owner = ImportedArn(scope, id, arn)
         return cls(owner, arn, instance_arn_of(owner, cls.ARN_PROPERTY, arn, cls.KIND))
 
     @classmethod

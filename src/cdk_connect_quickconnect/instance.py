@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from typing import Protocol, runtime_checkable
 
-from aws_cdk import Resource
 from constructs import Construct, Node
 
-from ._arn import environment_arn, instance_id_of, parse_arn
+from ._arn import instance_id_of, parse_arn
 from ._placement import register_instance_alias
+from ._reference import ConnectReference, ImportedArn
 from .lookups import ConnectLookup, arn_from_context
 
 
@@ -38,34 +38,22 @@ class IConnectInstance(Protocol):
         ...
 
 
-class _ImportedInstance(Resource):
-    """An instance known by its ARN."""
+class _InstanceReference(ConnectReference):
+    """An instance imported by ARN or looked up by alias: the reference's instance is the instance itself."""
 
-    def __init__(self, scope: Construct, id: str, instance_arn: str) -> None:
-        super().__init__(scope, id, environment_from_arn=environment_arn(instance_arn))
-        parse_arn(self, "instance_arn", instance_arn, None)
-        self._instance_arn = instance_arn
-        self._instance_id = instance_id_of(self, "instance_arn", instance_arn)
+    KIND = "instance"
+    ARN_PROPERTY = "instance_arn"
 
-    @property
-    def instance_arn(self) -> str:
-        """The instance ARN."""
-        return self._instance_arn
-
-    @property
-    def instance_id(self) -> str:
-        """The instance id."""
-        return self._instance_id
-
-
-class _LookedUpInstance(ConnectLookup):
-    def __init__(self, scope: Construct, id: str, alias: str, refresh: str | None) -> None:
-        super().__init__(scope, id, kind="instance", name=alias, refresh=refresh)
-        register_instance_alias(self, self.instance_arn, alias)
+    @classmethod
+    def from_instance_arn(cls, scope: Construct, id: str, instance_arn: str) -> _InstanceReference:
+        """A reference to the instance of ``instance_arn``; a malformed concrete ARN fails here."""
+        owner = ImportedArn(scope, id, instance_arn)
+        parse_arn(owner, cls.ARN_PROPERTY, instance_arn, None)
+        return cls(owner, instance_arn, instance_arn, instance_id_of(owner, cls.ARN_PROPERTY, instance_arn))
 
     @property
     def instance_id(self) -> str:
-        return self.resource_id
+        return self._resource_id
 
 
 class ConnectInstance:
@@ -83,7 +71,7 @@ class ConnectInstance:
         :param id: the construct id.
         :param instance_arn: ``arn:<partition>:connect:<region>:<account>:instance/<instanceId>``, or a token.
         """
-        return _ImportedInstance(scope, id, instance_arn)
+        return _InstanceReference.from_instance_arn(scope, id, instance_arn)
 
     @staticmethod
     def from_instance_alias(
@@ -99,4 +87,6 @@ class ConnectInstance:
         arn = arn_from_context(scope, "instance", instance_alias)
         if arn is not None:
             return ConnectInstance.from_instance_arn(scope, id, arn)
-        return _LookedUpInstance(scope, id, instance_alias, refresh)
+        lookup = ConnectLookup(scope, id, kind="instance", name=instance_alias, refresh=refresh)
+        register_instance_alias(lookup, lookup.instance_arn, instance_alias)
+        return _InstanceReference.from_lookup(lookup)
