@@ -20,6 +20,7 @@ from benchmarks.common import (
     CLI_CONTEXT,
     CONNECT_BATCH_LIMIT,
     CONNECT_PREFIX,
+    INBOUND_FLOW_ARN,
     INSTANCE_ARN,
     QUEUE_FLOW,
     REGION,
@@ -49,6 +50,8 @@ def build_library(stack: cdk.Stack, spec: AppSpec) -> None:
     from cdk_connect_quickconnect import (
         AgentTransferFlow,
         ConnectInstance,
+        ContactFlow,
+        ContactFlowType,
         Queue,
         QueueQuickConnectAssociation,
         QueueTransferFlow,
@@ -60,6 +63,9 @@ def build_library(stack: cdk.Stack, spec: AppSpec) -> None:
     instance = ConnectInstance.from_instance_arn(stack, "Instance", INSTANCE_ARN)
     agent_flow = AgentTransferFlow(stack, AGENT_FLOW[0], instance=instance, name=AGENT_FLOW[1])
     queue_flow = QueueTransferFlow(stack, QUEUE_FLOW[0], instance=instance, name=QUEUE_FLOW[1])
+    inbound_flow = ContactFlow.from_contact_flow_arn(
+        stack, "InboundFlow", INBOUND_FLOW_ARN, flow_type=ContactFlowType.CONTACT_FLOW
+    )
     queues = [Queue.from_queue_arn(stack, f"Queue{q}", queue_arn(q)) for q in range(queue_count(spec.n))]
     quick_connects = []
     for i in range(spec.n):
@@ -69,6 +75,8 @@ def build_library(stack: cdk.Stack, spec: AppSpec) -> None:
             destination = QuickConnectDestination.user(user, agent_flow)
         elif kind == "QUEUE":
             destination = QuickConnectDestination.queue(queues[i % len(queues)], queue_flow)
+        elif kind == "FLOW":
+            destination = QuickConnectDestination.flow(inbound_flow)
         else:
             destination = QuickConnectDestination.phone_number(phone_number(i))
         quick_connect = QuickConnect(
@@ -118,6 +126,11 @@ def build_raw(stack: cdk.Stack, spec: AppSpec) -> list[str]:
                 queue_config=connect.CfnQuickConnect.QueueQuickConnectConfigProperty(
                     contact_flow_arn=flow_arns[QUEUE_FLOW[2]], queue_arn=queues[i % len(queues)]
                 ),
+            )
+        elif kind == "FLOW":
+            quick_connect_config = config(
+                quick_connect_type=kind,
+                flow_config=connect.CfnQuickConnect.FlowQuickConnectConfigProperty(contact_flow_arn=INBOUND_FLOW_ARN),
             )
         else:
             quick_connect_config = config(

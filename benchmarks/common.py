@@ -25,6 +25,8 @@ JIT_WARM_UP_REPS = 1
 ACCOUNT = "111122223333"
 REGION = "us-east-1"
 INSTANCE_ARN = f"arn:aws:connect:{REGION}:{ACCOUNT}:instance/aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"
+#: The inbound flow (made in the console) that the FLOW quick connects run.
+INBOUND_FLOW_ARN = f"{INSTANCE_ARN}/contact-flow/33333333-3333-4333-8333-333333333333"
 STACK_NAME = "QuickConnectBench"
 AGENT_FLOW = ("AgentFlow", "Transfer to agent", "AGENT_TRANSFER")
 QUEUE_FLOW = ("QueueFlow", "Transfer to queue", "QUEUE_TRANSFER")
@@ -164,5 +166,5 @@ def quick_connect_name(index: int) -> str:
 
 
 def kind_of(index: int) -> str:
-    """The mix: a third each of USER, QUEUE and PHONE_NUMBER quick connects."""
-    return ("USER", "QUEUE", "PHONE_NUMBER")[index % 3]
+    """The mix: a quarter each of USER, QUEUE, PHONE_NUMBER and FLOW quick connects."""
+    return ("USER", "QUEUE", "PHONE_NUMBER", "FLOW")[index % 4]
