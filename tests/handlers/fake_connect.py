@@ -94,6 +94,12 @@ class QuickConnect:
     quick_connect_type: str = "QUEUE"
     not_found_for: int = 0
     """Associate calls naming it still to answer ResourceNotFoundException (eventual consistency)."""
+    description: str | None = None
+    user_id: str | None = None
+    queue_id: str | None = None
+    phone_number: str | None = None
+    contact_flow_id: str | None = None
+    """The flow of a USER, QUEUE or FLOW quick connect."""
 
 
 @dataclass
@@ -102,6 +108,16 @@ class User:
     arn: str
     username: str
     instance_id: str
+    routing_profile_id: str | None = None
+
+
+@dataclass
+class RoutingProfile:
+    id: str
+    arn: str
+    name: str
+    instance_id: str
+    queue_ids: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -138,6 +154,8 @@ class FakeConnect:
     account: str = ACCOUNT
     page_size: int = 10
     """Page size when a request gives no MaxResults: small, so tests page naturally."""
+    max_page_size: int | None = None
+    """Largest page answered whatever MaxResults asks (Connect may answer fewer items than asked)."""
     new_quick_connects_not_found_for: int = 0
     """Eventual consistency: associate calls a quick connect added from now on answers 404 to."""
     clock: FakeClock | None = None
@@ -155,6 +173,7 @@ class FakeConnect:
     quick_connects: dict[str, QuickConnect] = field(default_factory=dict)
     users: dict[str, User] = field(default_factory=dict)
     contact_flows: dict[str, ContactFlow] = field(default_factory=dict)
+    routing_profiles: dict[str, RoutingProfile] = field(default_factory=dict)
     associations_by_queue: dict[str, set[str]] = field(default_factory=lambda: defaultdict(set))
     calls: list[Call] = field(default_factory=list)
 
@@ -207,7 +226,14 @@ class FakeConnect:
         quick_connect_type: str = "QUEUE",
         quick_connect_id: str | None = None,
         not_found_for: int | None = None,
+        *,
+        description: str | None = None,
+        user: User | None = None,
+        queue: Queue | None = None,
+        phone_number: str | None = None,
+        contact_flow: ContactFlow | None = None,
     ) -> QuickConnect:
+        """Add a quick connect; the destination (user, queue, number, flow) is optional where tests need none."""
         if quick_connect_type not in _model_enum("QuickConnectType"):
             raise ValueError(f"Connect has no quick connect type {quick_connect_type!r}")
         quick_connect_id = quick_connect_id or self._new_id()
@@ -218,6 +244,11 @@ class FakeConnect:
             instance.id,
             quick_connect_type,
             self.new_quick_connects_not_found_for if not_found_for is None else not_found_for,
+            description=description,
+            user_id=user.id if user else None,
+            queue_id=queue.id if queue else None,
+            phone_number=phone_number,
+            contact_flow_id=contact_flow.id if contact_flow else None,
         )
         self.quick_connects[quick_connect_id] = quick_connect
         return quick_connect
@@ -225,11 +256,27 @@ class FakeConnect:
     def add_quick_connects(self, instance: Instance, count: int) -> list[QuickConnect]:
         return [self.add_quick_connect(instance) for _ in range(count)]
 
-    def add_user(self, instance: Instance, username: str, user_id: str | None = None) -> User:
+    def add_user(
+        self,
+        instance: Instance,
+        username: str,
+        user_id: str | None = None,
+        routing_profile: RoutingProfile | None = None,
+    ) -> User:
         user_id = user_id or self._new_id()
-        user = User(user_id, f"{instance.arn}/agent/{user_id}", username, instance.id)
+        profile_id = routing_profile.id if routing_profile else None
+        user = User(user_id, f"{instance.arn}/agent/{user_id}", username, instance.id, profile_id)
         self.users[user_id] = user
         return user
+
+    def add_routing_profile(
+        self, instance: Instance, name: str, queues: Iterable[Queue] = (), profile_id: str | None = None
+    ) -> RoutingProfile:
+        profile_id = profile_id or self._new_id()
+        arn = f"{instance.arn}/routing-profile/{profile_id}"
+        profile = RoutingProfile(profile_id, arn, name, instance.id, [queue.id for queue in queues])
+        self.routing_profiles[profile_id] = profile
+        return profile
 
     def add_contact_flow(
         self, instance: Instance, name: str, contact_flow_type: str = "CONTACT_FLOW", flow_id: str | None = None
@@ -415,7 +462,7 @@ class FakeConnect:
         instance = self._instance(params)
         _check_criteria(params.get("SearchCriteria"), USER_SEARCH_FIELDS)
         users = [user for user in self._in_instance(self.users, instance) if _matches(params, _user_fields(user))]
-        found = [{"Id": user.id, "Arn": user.arn, "Username": user.username} for user in users]
+        found = [_user_search_summary(user) for user in users]
         return {**self._page(params, "Users", found), "ApproximateTotalCount": len(found)}
 
     def _op_ListContactFlows(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
@@ -466,6 +513,79 @@ class FakeConnect:
         ]
         return self._page(params, "UserSummaryList", summaries)
 
+    def _op_DescribeInstance(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        instance = self._instance(params)
+        return {
+            "Instance": {
+                "Id": instance.id,
+                "Arn": instance.arn,
+                "InstanceAlias": instance.alias,
+                "IdentityManagementType": "CONNECT_MANAGED",
+                "InstanceStatus": "ACTIVE",
+            }
+        }
+
+    def _op_ListQuickConnects(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        instance = self._instance(params)
+        types = set(params.get("QuickConnectTypes") or [])
+        summaries = [
+            {"Id": qc.id, "Arn": qc.arn, "Name": qc.name, "QuickConnectType": qc.quick_connect_type}
+            for qc in self._in_instance(self.quick_connects, instance)
+            if not types or qc.quick_connect_type in types
+        ]
+        return self._page(params, "QuickConnectSummaryList", summaries)
+
+    def _op_DescribeQuickConnect(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        instance = self._instance(params)
+        qc = self.quick_connects.get(params["QuickConnectId"])
+        if qc is None or qc.instance_id != instance.id:
+            raise ConnectError("ResourceNotFoundException", f"Quick connect {params['QuickConnectId']} not found")
+        described: dict[str, Any] = {
+            "QuickConnectARN": qc.arn,
+            "QuickConnectId": qc.id,
+            "Name": qc.name,
+            "QuickConnectConfig": _quick_connect_config(qc),
+        }
+        if qc.description is not None:
+            described["Description"] = qc.description
+        return {"QuickConnect": described}
+
+    def _op_ListRoutingProfiles(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        instance = self._instance(params)
+        summaries = [
+            {"Id": profile.id, "Arn": profile.arn, "Name": profile.name}
+            for profile in self._in_instance(self.routing_profiles, instance)
+        ]
+        return self._page(params, "RoutingProfileSummaryList", summaries)
+
+    def _op_ListRoutingProfileQueues(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        instance = self._instance(params)
+        profile = self.routing_profiles.get(params["RoutingProfileId"])
+        if profile is None or profile.instance_id != instance.id:
+            raise ConnectError("ResourceNotFoundException", f"Routing profile {params['RoutingProfileId']} not found")
+        configs = [
+            {
+                "QueueId": queue.id,
+                "QueueArn": queue.arn,
+                "QueueName": queue.name,
+                "Priority": 1,
+                "Delay": 0,
+                "Channel": "VOICE",
+            }
+            for queue in (self.queues[queue_id] for queue_id in profile.queue_ids if queue_id in self.queues)
+        ]
+        return self._page(params, "RoutingProfileQueueConfigSummaryList", configs)
+
+    def _op_DescribeUser(self, params: dict[str, Any]) -> dict[str, Any]:  # noqa: N802
+        instance = self._instance(params)
+        user = self.users.get(params["UserId"])
+        if user is None or user.instance_id != instance.id:
+            raise ConnectError("ResourceNotFoundException", f"User {params['UserId']} not found")
+        described: dict[str, Any] = {"Id": user.id, "Arn": user.arn, "Username": user.username}
+        if user.routing_profile_id is not None:
+            described["RoutingProfileId"] = user.routing_profile_id
+        return {"User": described}
+
     # ---- helpers ----------------------------------------------------------------------------------
 
     def _new_id(self) -> str:
@@ -501,6 +621,8 @@ class FakeConnect:
     def _page(self, params: dict[str, Any], items_key: str, items: list[dict[str, Any]]) -> dict[str, Any]:
         start = _token_offset(params.get("NextToken"), items_key)
         size = params.get("MaxResults") or self.page_size
+        if self.max_page_size is not None:
+            size = min(size, self.max_page_size)
         page: dict[str, Any] = {items_key: items[start : start + size]}
         if start + size < len(items):
             page["NextToken"] = _token(items_key, start + size)
@@ -589,6 +711,27 @@ def _check_output(shape: Any, value: Any, path: str) -> None:
     elif shape.type_name == "list":
         for item in value:
             _check_output(shape.member, item, f"{path}[]")
+
+
+def _quick_connect_config(qc: QuickConnect) -> dict[str, Any]:
+    """The QuickConnectConfig Connect answers for `qc`: its type and the sub-block of that type."""
+    config: dict[str, Any] = {"QuickConnectType": qc.quick_connect_type}
+    if qc.quick_connect_type == "USER" and qc.user_id is not None and qc.contact_flow_id is not None:
+        config["UserConfig"] = {"UserId": qc.user_id, "ContactFlowId": qc.contact_flow_id}
+    elif qc.quick_connect_type == "QUEUE" and qc.queue_id is not None and qc.contact_flow_id is not None:
+        config["QueueConfig"] = {"QueueId": qc.queue_id, "ContactFlowId": qc.contact_flow_id}
+    elif qc.quick_connect_type == "PHONE_NUMBER" and qc.phone_number is not None:
+        config["PhoneConfig"] = {"PhoneNumber": qc.phone_number}
+    elif qc.quick_connect_type == "FLOW" and qc.contact_flow_id is not None:
+        config["FlowConfig"] = {"ContactFlowId": qc.contact_flow_id}
+    return config
+
+
+def _user_search_summary(user: User) -> dict[str, Any]:
+    summary: dict[str, Any] = {"Id": user.id, "Arn": user.arn, "Username": user.username}
+    if user.routing_profile_id is not None:
+        summary["RoutingProfileId"] = user.routing_profile_id
+    return summary
 
 
 # ---- search criteria --------------------------------------------------------------------------------

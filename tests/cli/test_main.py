@@ -1,0 +1,73 @@
+"""The command line's shell: entry points, help, exit statuses, and a start-up that does not load the CDK."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+import cdk_connect_quickconnect
+from cdk_connect_quickconnect.cli import SUBCOMMANDS, build_parser, main
+
+
+def test_help_lists_the_subcommands_and_an_example(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--help"])
+
+    out = capsys.readouterr().out
+    assert exited.value.code == 0
+    assert "map" in out
+    assert "examples:" in out
+    assert "cdk-connect-quickconnect map --instance-alias" in out
+
+
+def test_map_help_shows_an_example_and_the_exit_statuses(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["map", "--help"])
+
+    out = capsys.readouterr().out
+    assert "examples:" in out
+    assert "exit status" in out
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["map", "--format", "png"])
+
+    assert exited.value.code == 2
+    assert "invalid choice: 'png'" in capsys.readouterr().err
+
+
+def test_a_subcommand_is_one_register_function() -> None:
+    parser = build_parser()
+    assert len(SUBCOMMANDS) >= 1
+    arguments = parser.parse_args(["map", "--instance-alias", "x"])
+    assert callable(arguments.handler)
+
+
+def test_python_dash_m_runs_the_same_command_line() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "cdk_connect_quickconnect", "--help"], capture_output=True, text=True, check=False
+    )
+
+    assert result.returncode == 0
+    assert result.stdout.startswith("usage: cdk-connect-quickconnect")
+
+
+def test_the_command_line_starts_without_loading_aws_cdk() -> None:
+    probe = "import sys, cdk_connect_quickconnect.cli; print(sorted({'aws_cdk', 'jsii'} & set(sys.modules)))"
+    result = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True)
+
+    assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize("name", cdk_connect_quickconnect.__all__)
+def test_every_public_name_still_imports_from_the_package(name: str) -> None:
+    value = getattr(cdk_connect_quickconnect, name)
+    assert value.__name__ == name
+
+
+def test_an_unknown_name_is_an_attribute_error() -> None:
+    with pytest.raises(AttributeError, match="no attribute 'Nope'"):
+        _ = cdk_connect_quickconnect.Nope  # type: ignore[attr-defined]
