@@ -10,7 +10,7 @@ export JSII_RUNTIME_PACKAGE_CACHE_ROOT := $(CURDIR)/.cache/jsii
 export PATH := $(CURDIR)/$(VENV)/bin:$(CURDIR)/node_modules/.bin:$(PATH)
 export CDK_DISABLE_VERSION_CHECK := 1
 
-.PHONY: setup example test lint typecheck unit docs bench clean
+.PHONY: setup example test lint typecheck unit docs bench clean graphviz
 
 setup: $(STAMP) node_modules/.installed
 
@@ -36,7 +36,15 @@ lint: setup
 typecheck: setup
 	mypy
 
-unit: setup
+# The transfer-map tests render DOT with the real Graphviz `dot`; CI (CI=true, root, Debian) installs it when missing.
+# Elsewhere those tests skip with a message saying how to install it.
+graphviz:
+	@if ! command -v dot >/dev/null && [ "$${CI:-}" = "true" ]; then \
+		echo "Installing Graphviz for the transfer-map tests"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends graphviz >/dev/null; \
+	fi
+
+unit: setup graphviz
 	pytest
 
 # The API reference from the docstrings (pdoc); any pdoc warning fails it. jsii starts node on import: allowed.
