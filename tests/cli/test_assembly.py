@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
+from typing import Any
 
 import aws_cdk as cdk
 import pytest
@@ -34,26 +35,26 @@ def example_assembly(tmp_path_factory: pytest.TempPathFactory) -> Path:
     finally:
         sys.path.remove(str(ROOT / "examples"))
     outdir = tmp_path_factory.mktemp("cdk.out")
-    app = cdk.App(context=EXAMPLE_CONTEXT, outdir=str(outdir))
-    for stack_class, name in [
-        (example_app.SeedWalkthroughStack, "SeedWalkthrough"),
-        (example_app.CustomPromptsStack, "CustomPrompts"),
-        (example_app.OwnedQueueStack, "OwnedQueue"),
-    ]:
-        stack_class(app, name)
-    app.synth()
+
+    class AppWritingToOutdir(cdk.App):
+        def __init__(self, **options: Any) -> None:
+            super().__init__(**options, outdir=str(outdir))
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(example_app.cdk, "App", AppWritingToOutdir)
+        example_app.create_app(EXAMPLE_CONTEXT).synth()
     return outdir
 
 
 def test_reads_every_stack_and_merges_a_queue_looked_up_twice(example_assembly: Path) -> None:
     declared = read_assembly(example_assembly)
 
-    assert declared.stacks == ["SeedWalkthrough", "CustomPrompts", "OwnedQueue"]
+    assert {"SeedWalkthrough", "CustomPrompts", "OwnedQueue"} <= set(declared.stacks)
     queues = {queue.label(): queue for queue in declared.queues.values()}
     assert set(queues) == {"BasicQueue", "Support"}
     assert (queues["BasicQueue"].origin, queues["Support"].origin) == ("looked up", "owned")
     on_basic = {ref.label() for ref in declared.associations[queues["BasicQueue"].key]}
-    assert on_basic == {
+    assert on_basic >= {
         "mav2",
         "BasicQueue",
         "Support hotline",

@@ -18,7 +18,7 @@ from tests.support import ACCOUNT, INSTANCE_ARN, INSTANCE_ID
 def deployed(
     fake: FakeConnect, client: Any, retry: _live.RetryPolicy, monkeypatch: pytest.MonkeyPatch
 ) -> dict[str, Any]:
-    """The examples' SeedWalkthrough, CustomPrompts and OwnedQueue stacks as deployed on the fake instance."""
+    """Every stack of examples/app.py as deployed on the fake instance."""
     monkeypatch.setattr(_live, "make_client", lambda **_: client)
     monkeypatch.setattr(_live, "DEFAULT_RETRY", retry)
     fake.account = ACCOUNT
@@ -38,6 +38,7 @@ def deployed(
             ("Transfer to agent", "AGENT_TRANSFER"),
             ("Transfer to queue", "QUEUE_TRANSFER"),
             ("Transfer to support agent", "AGENT_TRANSFER"),
+            ("Collect payment details", "CONTACT_FLOW"),
         ]
     }
     made: dict[str, QuickConnect] = {}
@@ -56,6 +57,9 @@ def deployed(
         )
     made["Support agent"] = fake.add_quick_connect(
         instance, "Support agent", "USER", user=agent, contact_flow=flows["Transfer to support agent"]
+    )
+    made["Send payment form"] = fake.add_quick_connect(
+        instance, "Send payment form", "FLOW", contact_flow=flows["Collect payment details"]
     )
     fake.console_associate(basic, [qc.id for name, qc in made.items() if name != "Support agent"])
     fake.console_associate(support, [made["Support agent"].id])

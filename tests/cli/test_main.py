@@ -19,7 +19,7 @@ def test_help_lists_the_subcommands_and_an_example(capsys: pytest.CaptureFixture
     assert exited.value.code == 0
     assert "map" in out
     assert "examples:" in out
-    assert "cdk-connect-quickconnect map --instance-alias" in out
+    assert "cdk-connect-quickconnect map cdk.out --instance-arn ARN --diff" in out
 
 
 def test_map_help_shows_an_example_and_the_exit_statuses(capsys: pytest.CaptureFixture[str]) -> None:

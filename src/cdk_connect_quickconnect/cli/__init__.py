@@ -32,8 +32,10 @@ SUBCOMMANDS: list[Register] = [transfer_map.register]
 
 _EPILOG = f"""\
 examples:
-  {PROG} map --instance-alias my-center --agents      draw a live instance, read-only (Mermaid)
-  {PROG} map --instance-arn ARN --format dot -o m.dot the same as Graphviz DOT, into a file
+  {PROG} map cdk.out                                  draw what the app declares (Mermaid)
+  {PROG} map cdk.out --format dot --output map.dot    the same as Graphviz DOT
+  {PROG} map --instance-alias my-center --agents      draw a live instance, read-only
+  {PROG} map cdk.out --instance-arn ARN --diff        compare the app with the instance (exit 1 on drift)
 
 run '{PROG} COMMAND --help' for a command's options.
 """
