@@ -7,7 +7,6 @@ import sys
 
 import pytest
 
-import cdk_connect_quickconnect
 from cdk_connect_quickconnect.cli import SUBCOMMANDS, build_parser, main
 
 
@@ -53,14 +52,3 @@ def test_python_dash_m_runs_the_same_command_line() -> None:
 
     assert result.returncode == 0
     assert result.stdout.startswith("usage: cdk-connect-quickconnect")
-
-
-@pytest.mark.parametrize("name", cdk_connect_quickconnect.__all__)
-def test_every_public_name_still_imports_from_the_package(name: str) -> None:
-    value = getattr(cdk_connect_quickconnect, name)
-    assert value.__name__ == name
-
-
-def test_an_unknown_name_is_an_attribute_error() -> None:
-    with pytest.raises(AttributeError, match="no attribute 'Nope'"):
-        _ = cdk_connect_quickconnect.Nope  # type: ignore[attr-defined]
