@@ -194,7 +194,7 @@ class NameAllocator:
         for wanted in self._wanted:
             claims[self._clash_key(wanted.preferred)].append(wanted)
         given: dict[tuple[str, str], str] = {}
-        taken = {self._clash_key(name) for name in self._reserved}
+        taken = {self._clash_key(name) for name in self._reserved} | _RESERVED_VARIABLES | set(keyword.kwlist)
         for clash_key, claimants in sorted(claims.items()):
             if len(claimants) == 1 and clash_key not in taken:
                 given[claimants[0].key] = claimants[0].preferred
@@ -217,9 +217,8 @@ class NameAllocator:
 
     @staticmethod
     def _clash_key(name: str) -> str:
-        """Two ids clash when their variables would: same snake_case (or a reserved variable name)."""
-        snake = _snake(name)
-        return snake if snake not in _RESERVED_VARIABLES and not keyword.iskeyword(snake) else f"{snake}!"
+        """Two ids clash when their variables would (same snake_case); keywords and ``self`` etc. are taken."""
+        return _snake(name)
 
 
 # ---- CloudFormation logical ids -----------------------------------------------------------------
