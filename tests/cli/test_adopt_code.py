@@ -73,12 +73,14 @@ def quick_connect(connect_id: str, name: str, kind: str, **fields: object) -> Ad
     )
 
 
+CHAT_FLOW = Reference("flow", "f-chat-0007", arn("contact-flow", "f-chat-0007"), "Collect details", "CONTACT_FLOW")
 QUICK_CONNECTS = (
     quick_connect("qc-0000000a", "mav2", "USER", target=MAV2, flow=AGENT_FLOW),
     quick_connect("qc-0000000b", "BasicQueue", "QUEUE", target=BASIC, flow=QUEUE_FLOW, description="The basics"),
     quick_connect("qc-0000000c", "Support hotline", "PHONE_NUMBER", phone_number="+18005550100"),
     quick_connect("qc-0000000d", "Sales", "QUEUE", target=SALES, flow=QUOTED_FLOW),
     quick_connect("qc-0000000e", "sales", "PHONE_NUMBER", phone_number="+18005550101"),
+    quick_connect("qc-00000010", "Collect details", "FLOW", flow=CHAT_FLOW),
     quick_connect(
         "qc-0000000f",
         "A name \u00e9crit with quotes ' and \" and a back\\slash that goes on well past one line of code " * 1,
@@ -240,6 +242,7 @@ def test_by_name_pins_every_lookup_to_todays_arn_in_cdk_json() -> None:
         "contact-flow:AGENT_TRANSFER:Default agent transfer": AGENT_FLOW.arn,
         "contact-flow:QUEUE_TRANSFER:Default queue transfer": QUEUE_FLOW.arn,
         f"contact-flow:QUEUE_TRANSFER:{QUOTED_FLOW.name}": QUOTED_FLOW.arn,
+        "contact-flow:CONTACT_FLOW:Collect details": CHAT_FLOW.arn,
     }
     module = files[MODULE_FILE]
     assert "AgentTransferFlow.from_default(" in module
