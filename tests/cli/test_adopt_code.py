@@ -287,3 +287,19 @@ def test_every_quick_connect_is_retained() -> None:
             retained.add(ast.unparse(node.func).removesuffix(".apply_removal_policy"))
     assert len(created) == len(QUICK_CONNECTS)
     assert retained == created
+
+
+def test_a_flow_of_an_unexpected_type_is_imported_unchecked_so_the_stack_still_synthesizes() -> None:
+    odd_flow = replace(AGENT_FLOW, flow_type="CONTACT_FLOW")
+    plan = replace(PLAN, quick_connects=(replace(QUICK_CONNECTS[0], flow=odd_flow),), associations=())
+    for by_name in (False, True):
+        module = generate(plan, by_name=by_name).files[MODULE_FILE]
+        flow_call = next(
+            node
+            for node in ast.walk(ast.parse(module))
+            if isinstance(node, ast.Call)
+            and "Flow" in ast.unparse(node.func)
+            and ast.unparse(node.func) != "QuickConnectDestination.user"
+        )
+        assert ast.unparse(flow_call.func) == "ContactFlow.from_contact_flow_arn"
+        assert not flow_call.keywords

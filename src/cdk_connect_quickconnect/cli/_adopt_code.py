@@ -379,9 +379,11 @@ class _Module:
 class _Writer:
     """Renders one plan; ``by_name`` picks name lookups pinned by context over ARNs."""
 
-    def __init__(self, plan: AdoptionPlan, *, by_name: bool) -> None:
+    def __init__(self, plan: AdoptionPlan, *, by_name: bool, stack_id: str | None) -> None:
         self.plan = plan
         self.by_name = by_name
+        self._stack_id = stack_id
+        self.checked_flow_types = _checkable_flow_types(plan)
         self.names = NameAllocator(reserved=["Instance"])
         self.references = _used_references(plan)
         self.context: dict[str, str] = {}
@@ -430,6 +432,11 @@ class _Writer:
 
     def _reference(self, reference: Reference) -> Call:
         construct_id = Literal(self.names.construct_id(reference.kind, reference.connect_id))
+        checked = reference.flow_type if reference.connect_id in self.checked_flow_types else None
+        if reference.kind == "flow" and checked is None:
+            # Its type is not the one every quick connect using it needs: import it unchecked, by ARN,
+            # so the stack synthesizes as the instance is.
+            return Call("ContactFlow.from_contact_flow_arn", ("self", construct_id, Literal(reference.arn)))
         if not self.by_name:
             if reference.kind == "queue":
                 return Call("Queue.from_queue_arn", ("self", construct_id, Literal(reference.arn)))
@@ -538,7 +545,7 @@ class _Writer:
         return "\n".join(lines) + "\n"
 
     def stack_id(self) -> str:
-        return _pascal(name_tokens(self.plan.instance_alias)) + "QuickConnects"
+        return self._stack_id or _pascal(name_tokens(self.plan.instance_alias)) + "QuickConnects"
 
     def app(self) -> str:
         where = (("account", Literal(self.plan.account)), ("region", Literal(self.plan.region)))
@@ -579,6 +586,19 @@ def _import_lines(module: str, names: Sequence[str]) -> list[str]:
 
 
 _SUFFIX = {"queue": "Queue", "user": "User", "flow": "Flow"}
+#: The flow type the library requires of the flow each kind of quick connect runs.
+REQUIRED_FLOW_TYPES = {"USER": "AGENT_TRANSFER", "QUEUE": "QUEUE_TRANSFER", "FLOW": "CONTACT_FLOW"}
+
+
+def _checkable_flow_types(plan: AdoptionPlan) -> set[str]:
+    """Ids of the flows whose type is the one every quick connect running them requires."""
+    required: dict[str, set[str]] = defaultdict(set)
+    actual: dict[str, str | None] = {}
+    for quick_connect in plan.quick_connects:
+        if quick_connect.flow is not None:
+            required[quick_connect.flow.connect_id].add(REQUIRED_FLOW_TYPES.get(quick_connect.quick_connect_type, ""))
+            actual[quick_connect.flow.connect_id] = quick_connect.flow.flow_type
+    return {flow_id for flow_id, types in required.items() if types == {actual[flow_id]}}
 
 
 def _used_references(plan: AdoptionPlan) -> list[Reference]:
@@ -596,14 +616,15 @@ def _json(value: object) -> str:
     return json.dumps(value, indent=2, sort_keys=True, ensure_ascii=False) + "\n"
 
 
-def generate(plan: AdoptionPlan, *, by_name: bool = False) -> GeneratedFiles:
+def generate(plan: AdoptionPlan, *, by_name: bool = False, stack_id: str | None = None) -> GeneratedFiles:
     """The files adopting ``plan``'s quick connects: the stack module, app.py, cdk.json and the mapping.
 
     :param by_name: reference queues, users and flows by name (``Queue.from_queue_name``, ...), each pinned to
         its current ARN under ``connectLookups`` in cdk.json so that the import needs no lookup
         (default: by ARN).
+    :param stack_id: the stack's construct id in app.py (default: the instance alias and ``QuickConnects``).
     """
-    writer = _Writer(plan, by_name=by_name)
+    writer = _Writer(plan, by_name=by_name, stack_id=stack_id)
     module = writer.module()
     mapping = writer.mapping()
     cdk_json: dict[str, object] = {"app": f"python3 {APP_FILE}"}
