@@ -93,7 +93,8 @@ class AdoptionPlan:
     """Everything the files are written from."""
 
     instance_arn: str
-    instance_alias: str
+    instance_alias: str | None
+    """The alias, when known (``--instance-alias``); it names the stack."""
     quick_connects: tuple[AdoptedQuickConnect, ...]
     associations: tuple[AdoptedAssociation, ...] = ()
 
@@ -159,14 +160,15 @@ class NameAllocator:
     """Construct ids (Pascal) and variable names (snake) for the objects of one stack, unique and stable.
 
     Each object asks for an id made from its Connect name. Ids asked for by more than one object
-    (``"Sales desk"`` and ``"sales-desk"``) all get the last 8 characters of their Connect id appended,
-    so an object's id depends only on the names in the instance, never on the order they were read in.
+    (``"Sales desk"`` and ``"sales-desk"``), or that would shadow a keyword or a name of the generated
+    code, all get the last 8 characters of their Connect id appended, so an object's id depends only on
+    the names in the instance, never on the order they were read in.
     """
 
     def __init__(self, reserved: Iterable[str] = ()) -> None:
-        self._reserved = set(reserved)
+        self._taken = {_snake(name) for name in reserved} | _RESERVED_VARIABLES | set(keyword.kwlist)
         self._wanted: list[_Wanted] = []
-        self._given: dict[tuple[str, str], str] | None = None
+        self._given: dict[tuple[str, str], tuple[str, str]] | None = None
 
     def want(self, kind: str, connect_id: str, tokens: Sequence[str], prefix: str = "", suffix: str = "") -> None:
         """Ask for an id ``prefix + Name + suffix`` for the object ``(kind, connect_id)``."""
@@ -178,47 +180,51 @@ class NameAllocator:
 
     def construct_id(self, kind: str, connect_id: str) -> str:
         """The construct id given to ``(kind, connect_id)``."""
-        return self._allocate()[(kind, connect_id)]
+        return self._allocate()[(kind, connect_id)][0]
 
     def variable(self, kind: str, connect_id: str) -> str:
         """The Python variable holding ``(kind, connect_id)``: the snake_case of its construct id."""
-        name = _snake(self.construct_id(kind, connect_id))
-        if name[:1].isdigit():
-            name = f"{kind}_{name}"
-        return name
+        return self._allocate()[(kind, connect_id)][1]
 
-    def _allocate(self) -> dict[tuple[str, str], str]:
+    def _allocate(self) -> dict[tuple[str, str], tuple[str, str]]:
         if self._given is not None:
             return self._given
         claims: dict[str, list[_Wanted]] = defaultdict(list)
         for wanted in self._wanted:
-            claims[self._clash_key(wanted.preferred)].append(wanted)
-        given: dict[tuple[str, str], str] = {}
-        taken = {self._clash_key(name) for name in self._reserved} | _RESERVED_VARIABLES | set(keyword.kwlist)
-        for clash_key, claimants in sorted(claims.items()):
-            if len(claimants) == 1 and clash_key not in taken:
-                given[claimants[0].key] = claimants[0].preferred
-                continue
-            for claimant in claimants:
-                given[claimant.key] = self._disambiguated(claimant, taken)
-        for chosen in given.values():
-            taken.add(self._clash_key(chosen))
+            claims[_variable(wanted.preferred)].append(wanted)
+        given: dict[tuple[str, str], tuple[str, str]] = {}
+        taken = set(self._taken)
+        clashing: list[_Wanted] = []
+        for variable, claimants in sorted(claims.items()):
+            if len(claimants) == 1 and variable not in taken:
+                given[claimants[0].key] = (claimants[0].preferred, variable)
+                taken.add(variable)
+            else:
+                clashing += sorted(claimants, key=lambda claimant: claimant.suffix_source)
+        for claimant in clashing:
+            given[claimant.key] = self._disambiguated(claimant, taken)
+            taken.add(given[claimant.key][1])
         self._given = given
         return given
 
-    def _disambiguated(self, claimant: _Wanted, taken: set[str]) -> str:
-        source = re.sub(r"[^A-Za-z0-9]", "", claimant.suffix_source)
+    @staticmethod
+    def _disambiguated(claimant: _Wanted, taken: set[str]) -> tuple[str, str]:
+        source = re.sub(r"[^A-Za-z0-9]", "", claimant.suffix_source) or "x"
         for length in (8, len(source)):
             tail = source[-length:]
-            candidate = claimant.preferred + tail[:1].upper() + tail[1:]
-            if self._clash_key(candidate) not in taken:
+            candidate = (
+                claimant.preferred + tail[:1].upper() + tail[1:],
+                f"{_variable(claimant.preferred)}_{tail.lower()}",
+            )
+            if candidate[1] not in taken:
                 return candidate
-        return claimant.preferred + _pascal([source])
+        raise AssertionError(f"two objects share the Connect id {claimant.suffix_source}")
 
-    @staticmethod
-    def _clash_key(name: str) -> str:
-        """Two ids clash when their variables would (same snake_case); keywords and ``self`` etc. are taken."""
-        return _snake(name)
+
+def _variable(construct_id: str) -> str:
+    """The snake_case variable of a construct id, never starting with a digit."""
+    name = _snake(construct_id)
+    return name if not name[:1].isdigit() else f"n{name}"
 
 
 # ---- CloudFormation logical ids -----------------------------------------------------------------
@@ -513,7 +519,7 @@ class _Writer:
         header = [
             '"""Quick connects adopted into CDK from an Amazon Connect instance, as they were read.',
             "",
-            f"Instance: {self.plan.instance_alias}",
+            f"Instance: {self.plan.instance_alias or self.plan.instance_arn.rsplit('/', 1)[-1]}",
             "Generated by ``cdk-connect-quickconnect adopt``. Bring the quick connects under this",
             "stack once, without recreating them, then create the queue associations:",
             "",
@@ -545,7 +551,10 @@ class _Writer:
         return "\n".join(lines) + "\n"
 
     def stack_id(self) -> str:
-        return self._stack_id or _pascal(name_tokens(self.plan.instance_alias)) + "QuickConnects"
+        if self._stack_id:
+            return self._stack_id
+        alias = _pascal(name_tokens(self.plan.instance_alias or ""))
+        return f"{alias if alias[:1].isalpha() else 'Connect'}QuickConnects"
 
     def app(self) -> str:
         where = (("account", Literal(self.plan.account)), ("region", Literal(self.plan.region)))

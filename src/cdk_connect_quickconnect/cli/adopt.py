@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -97,7 +98,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], co
         action="store_true",
         help="reference queues, users and flows by name, pinned to today's ARNs in cdk.json (default: by ARN)",
     )
-    output.add_argument("--stack-name", metavar="NAME", help="the stack id (default: <Alias>QuickConnects)")
+    output.add_argument(
+        "--stack-name",
+        metavar="NAME",
+        type=_stack_name,
+        help="the stack's name in app.py (default: <Alias>QuickConnects, or ConnectQuickConnects with --instance-arn)",
+    )
     parser.set_defaults(handler=run)
 
 
@@ -124,6 +130,13 @@ def run(args: argparse.Namespace) -> int:
         print(f"{PROG}: warning: {warning}", file=sys.stderr)
     print(written.summary())
     return 0
+
+
+def _stack_name(value: str) -> str:
+    """A CloudFormation stack name, as aws-cdk-lib checks it at synth."""
+    if not re.fullmatch(r"[A-Za-z][A-Za-z0-9-]{0,127}", value):
+        raise argparse.ArgumentTypeError(f"{value!r} is not a stack name (a letter, then letters, digits and '-')")
+    return value
 
 
 # ---- from the instance to a plan -----------------------------------------------------------------
@@ -179,8 +192,7 @@ def plan_adoption(
             f"skipped {len(skipped)} quick connect{'' if len(skipped) == 1 else 's'} whose destination no longer "
             f"exists (left as they are, also on their queues): {'; '.join(skipped)}"
         )
-    name = alias or snapshot.alias or snapshot.instance_id
-    plan = AdoptionPlan(snapshot.instance_arn, name, tuple(adopted.values()), tuple(associations))
+    plan = AdoptionPlan(snapshot.instance_arn, alias or snapshot.alias, tuple(adopted.values()), tuple(associations))
     return plan, tuple(warnings)
 
 
