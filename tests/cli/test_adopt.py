@@ -104,9 +104,9 @@ def synthesize_app(directory: Path) -> dict[str, Any]:
     """Run the generated app.py as the CDK CLI does (CDK_OUTDIR set) and return the stack's template."""
     out = directory / "cdk.out"
     env = {**os.environ, "CDK_OUTDIR": str(out), "PYTHONPATH": str(ROOT / "src")}
-    context = json.loads((directory / "cdk.json").read_text()).get("context")
-    if context:
-        env["CDK_CONTEXT_JSON"] = json.dumps(context)
+    # The CDK CLI passes cdk.json's context, and turns version reporting on (CDKMetadata), this way.
+    context = json.loads((directory / "cdk.json").read_text()).get("context", {})
+    env["CDK_CONTEXT_JSON"] = json.dumps({**context, "aws:cdk:version-reporting": True})
     result = subprocess.run(
         [sys.executable, "app.py"], cwd=directory, env=env, capture_output=True, text=True, timeout=300
     )
@@ -392,3 +392,23 @@ def test_help_shows_the_three_commands(capsys: pytest.CaptureFixture[str]) -> No
     assert "cdk import --resource-mapping resource-mapping.json" in out
     assert "cdk deploy" in out
     assert "--by-name" in out
+
+
+def test_fails_when_the_stack_would_exceed_cloudformations_500_resources(
+    fake: FakeConnect, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    instance = fake.add_instance("huge")
+    for index in range(492):
+        fake.add_quick_connect(instance, f"Line {index}", "PHONE_NUMBER", phone_number=f"+1800555{index:04d}")
+    status = main(["adopt", "--instance-arn", instance.arn, "-o", str(tmp_path / "out")])
+    assert status == 2
+    assert "492 quick connects and 0 associations make a stack of 501 resources" in capsys.readouterr().err
+    assert not (tmp_path / "out").exists()
+
+
+def test_the_resource_budget_counts_what_the_stack_really_holds(adopted: Any) -> None:
+    from cdk_connect_quickconnect.cli.adopt import FIXED_RESOURCES
+
+    template = adopted[3]
+    counted = len(of_type(template, QUICK_CONNECT)) + len(of_type(template, ASSOCIATION)) + FIXED_RESOURCES
+    assert len(template["Resources"]) == counted

@@ -38,6 +38,10 @@ from ._adopt_code import (
 from ._errors import CliError
 
 PROG = "cdk-connect-quickconnect"
+#: CloudFormation's limit of resources in one template.
+MAX_RESOURCES = 500
+#: Resources the stack has besides quick connects and associations: the provider's 8 (README) and CDK's metadata.
+FIXED_RESOURCES = 9
 
 _DESCRIPTION = """\
 Write a CDK app that owns the instance's quick connects as they are, and the cdk import mapping for them.
@@ -271,6 +275,13 @@ def adopt(
     plan, warnings = plan_adoption(snapshot, queue_names, alias)
     if not plan.quick_connects:
         raise CliError(f"instance {snapshot.instance_id} has no quick connect to adopt")
+    resources = len(plan.quick_connects) + len(plan.associations) + FIXED_RESOURCES
+    if resources > MAX_RESOURCES:
+        raise CliError(
+            f"{len(plan.quick_connects)} quick connects and {len(plan.associations)} associations make a stack of "
+            f"{resources} resources, over CloudFormation's {MAX_RESOURCES}; adopting into several stacks is not "
+            "supported"
+        )
     generated = generate(plan, by_name=by_name, stack_id=stack_name)
     write_files(generated, output_dir, force=force)
     return Adoption(plan, generated, output_dir, warnings)
