@@ -412,3 +412,19 @@ def test_the_resource_budget_counts_what_the_stack_really_holds(adopted: Any) ->
     template = adopted[3]
     counted = len(of_type(template, QUICK_CONNECT)) + len(of_type(template, ASSOCIATION)) + FIXED_RESOURCES
     assert len(template["Resources"]) == counted
+
+
+def test_an_alias_names_the_stack(console: Console, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    status = main(["adopt", "--instance-alias", "my-contact-center", "-o", str(tmp_path)])
+    assert status == 0
+    app = (tmp_path / "app.py").read_text()
+    assert '"MyContactCenterQuickConnects"' in app
+    assert "Instance: my-contact-center" in (tmp_path / "quick_connects_stack.py").read_text()
+    assert "(stack MyContactCenterQuickConnects)" in capsys.readouterr().out
+
+
+def test_fails_on_a_stack_name_cloudformation_refuses(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        main(["adopt", "--instance-alias", "x", "-o", str(tmp_path), "--stack-name", "1-bad_name"])
+    assert exit_info.value.code == 2
+    assert "'1-bad_name' is not a stack name" in capsys.readouterr().err
