@@ -177,7 +177,7 @@ def adopted(tmp_path_factory: pytest.TempPathFactory) -> tuple[Console, Path, st
     from tests.handlers.fake_connect import FakeClock
 
     clock = FakeClock()
-    fake = FakeConnect(clock=clock.monotonic)
+    fake = FakeConnect(clock=clock)
     console = console_instance(fake)
     directory = tmp_path_factory.mktemp("adopted")
     patch = pytest.MonkeyPatch()
