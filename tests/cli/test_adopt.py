@@ -428,3 +428,75 @@ def test_fails_on_a_stack_name_cloudformation_refuses(tmp_path: Path, capsys: py
         main(["adopt", "--instance-alias", "x", "-o", str(tmp_path), "--stack-name", "1-bad_name"])
     assert exit_info.value.code == 2
     assert "'1-bad_name' is not a stack name" in capsys.readouterr().err
+
+
+# ---- import, deploy, delete: the README's commands against the fake ------------------------------
+
+
+def cdk_import(cloudformation: Any, stack: str, template: dict[str, Any], mapping: dict[str, Any]) -> None:
+    """What `cdk import` has CloudFormation do: an IMPORT change set of the stack's current template plus only
+    the mapped resources, which join the stack as they are; nothing is created, no handler runs.
+
+    It checks what CloudFormation checks: each resource exists, has a DeletionPolicy, and refers to nothing
+    (nothing else is in the stack yet).
+    """
+    from tests.handlers.lifecycle import Live, _set_policies
+
+    live = cloudformation.stacks.setdefault(stack, {})
+    for logical_id, identifier in mapping.items():
+        definition = template["Resources"][logical_id]
+        assert definition["Type"] == QUICK_CONNECT
+        assert "DeletionPolicy" in definition
+        assert references(definition) == set()
+        arn = identifier["QuickConnectArn"]
+        assert arn.rsplit("/", 1)[-1] in cloudformation.fake.quick_connects
+        properties = cloudformation._resolve_properties(definition, live)
+        resource = Live(logical_id, QUICK_CONNECT, properties, arn, {"QuickConnectArn": arn})
+        _set_policies(resource, definition)
+        live[logical_id] = resource
+
+
+def test_import_then_deploy_changes_nothing_on_the_instance_and_deleting_the_stack_keeps_it_all(
+    adopted: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cdk_connect_quickconnect._handlers import _connect
+    from tests.handlers.conftest import no_sleep_backoff
+    from tests.handlers.fake_connect import FakeClock
+    from tests.handlers.lifecycle import CloudFormation
+
+    console, directory, _, template = adopted
+    fake = console.fake
+    clock = FakeClock()
+    monkeypatch.setattr(_connect, "BACKOFF", no_sleep_backoff(clock))
+    cloudformation = CloudFormation(fake, clock)
+    mapping = json.loads((directory / "resource-mapping.json").read_text())
+
+    def instance_state() -> tuple[Any, ...]:
+        configs = {
+            qc_id: (qc.name, qc.quick_connect_type, qc.user_id, qc.queue_id, qc.contact_flow_id)
+            for qc_id, qc in fake.quick_connects.items()
+        }
+        return configs, {queue_id: fake.associations(queue) for queue_id, queue in fake.queues.items()}
+
+    before = instance_state()
+    fake.calls.clear()
+
+    cdk_import(cloudformation, "Adopted", template, mapping)
+    outcome = cloudformation.deploy("Adopted", template)
+
+    assert outcome.ok, outcome.reason
+    creates = [call for call in cloudformation.invocations if call.request_type == "Create"]
+    assert len(creates) == len(of_type(template, ASSOCIATION))
+    assert all(call.error is None for call in creates)
+    assert fake.calls_to("ListQueueQuickConnects"), "each association read its queue"
+    assert fake.mutating_calls() == []
+    assert instance_state() == before
+
+    outcome = cloudformation.delete("Adopted")
+
+    assert outcome.ok, outcome.reason
+    assert sorted(resource.logical_id for resource in cloudformation.retained) == sorted(
+        [*mapping, *of_type(template, ASSOCIATION)]
+    )
+    assert fake.mutating_calls() == []
+    assert instance_state() == before

@@ -425,7 +425,7 @@ class _Writer:
             module.assign(variable, self._quick_connect(quick_connect))
             module.assign(None, Call(f"{variable}.apply_removal_policy", ("RemovalPolicy.RETAIN",)))
         if self.plan.associations:
-            module.comment("What agents working each queue are offered (created by the first cdk deploy)")
+            module.comment("What each queue offers: made by the first deploy, kept if the stack goes")
         for association in sorted(
             self.plan.associations,
             key=lambda association: self.names.construct_id("association", association.queue.connect_id),
@@ -508,6 +508,7 @@ class _Writer:
             (
                 ("queue", self.names.variable("queue", association.queue.connect_id)),
                 ("quick_connects", ListOf(tuple(listed))),
+                ("removal_policy", "RemovalPolicy.RETAIN"),
             ),
         )
 
