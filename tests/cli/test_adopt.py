@@ -17,6 +17,7 @@ import aws_cdk as cdk
 import pytest
 
 from cdk_connect_quickconnect.cli import _live, main
+from tests.cli.conftest import RATE_LIMIT
 from tests.cli.test_adopt_code import RUFF, STRICT_RULES
 from tests.handlers.fake_connect import FakeConnect, Instance, Queue, QuickConnect
 from tests.support import ROOT, cfn_lint_findings
@@ -24,7 +25,7 @@ from tests.support import ROOT, cfn_lint_findings
 QUICK_CONNECT = "AWS::Connect::QuickConnect"
 ASSOCIATION = "Custom::ConnectQueueQuickConnects"
 #: A page size under every list's length, so each list the reader makes takes several pages.
-PAGE = 4
+PAGE = 3
 
 
 @pytest.fixture(autouse=True)
@@ -48,6 +49,7 @@ class Console:
 
 def console_instance(fake: FakeConnect) -> Console:
     fake.max_page_size = PAGE
+    fake.rate_limit = RATE_LIMIT
     instance = fake.add_instance("my-contact-center")
     agent_flow = fake.add_contact_flow(instance, "Default agent transfer", "AGENT_TRANSFER")
     queue_flow = fake.add_contact_flow(instance, "Default queue transfer", "QUEUE_TRANSFER")
@@ -93,6 +95,19 @@ def console_instance(fake: FakeConnect) -> Console:
 @pytest.fixture
 def console(fake: FakeConnect) -> Console:
     return console_instance(fake)
+
+
+def main_on(console: Console, argv: list[str]) -> int:
+    """Run the command line against `console`'s fake, retries sleeping on that fake's clock."""
+    clock = console.fake.clock
+    assert clock is not None
+    patch = pytest.MonkeyPatch()
+    patch.setattr(_live, "make_client", lambda **_: console.fake.client())
+    patch.setattr(_live, "DEFAULT_RETRY", _live.RetryPolicy(sleep=clock.sleep, random=lambda: 0.5))
+    try:
+        return main(argv)
+    finally:
+        patch.undo()
 
 
 def run_adopt(capsys: pytest.CaptureFixture[str], console: Console, directory: Path, *extra: str) -> tuple[int, str]:
@@ -278,12 +293,7 @@ def test_adopting_twice_writes_identical_files(
 ) -> None:
     console, directory, _, _ = adopted
     again = tmp_path / "again"
-    patch = pytest.MonkeyPatch()
-    patch.setattr(_live, "make_client", lambda **_: console.fake.client())
-    try:
-        assert main(["adopt", "--instance-arn", console.instance.arn, "--output-dir", str(again)]) == 0
-    finally:
-        patch.undo()
+    assert main_on(console, ["adopt", "--instance-arn", console.instance.arn, "--output-dir", str(again)]) == 0
     for name in ("quick_connects_stack.py", "app.py", "cdk.json", "resource-mapping.json"):
         assert (again / name).read_bytes() == (directory / name).read_bytes(), name
 
@@ -295,12 +305,7 @@ def test_by_name_lookups_pinned_in_cdk_json_give_the_same_quick_connects(
     adopted: Any, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     console, _, _, by_arn = adopted
-    patch = pytest.MonkeyPatch()
-    patch.setattr(_live, "make_client", lambda **_: console.fake.client())
-    try:
-        status = main(["adopt", "--instance-arn", console.instance.arn, "-o", str(tmp_path), "--by-name"])
-    finally:
-        patch.undo()
+    status = main_on(console, ["adopt", "--instance-arn", console.instance.arn, "-o", str(tmp_path), "--by-name"])
     assert status == 0
     module = (tmp_path / "quick_connects_stack.py").read_text()
     assert 'Queue.from_queue_name(self, "BasicQueue", instance, "BasicQueue")' in module
@@ -378,11 +383,29 @@ def test_refuses_to_overwrite_files_unless_forced(
     assert (tmp_path / "app.py").read_text() != "mine\n"
 
 
-def test_reads_only(console: Console, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    run_adopt(capsys, console, tmp_path)
-    operations = {call.operation for call in console.fake.calls}
+def test_reads_only_every_page_riding_out_throttling(
+    console: Console, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    status, _ = run_adopt(capsys, console, tmp_path)
+    assert status == 0
+    calls = console.fake.calls
+    assert any(call.outcome == "ThrottlingException" for call in calls), "the rate limit was reached"
+    for operation in ("ListQueues", "ListQuickConnects", "ListContactFlows", "SearchUsers"):
+        pages = [call for call in calls if call.operation == operation and call.outcome == "ok"]
+        assert len(pages) > 1, operation
+    basic = console.queues["BasicQueue"].id
+    basic_pages = [c for c in calls if c.operation == "ListQueueQuickConnects" and c.params["QueueId"] == basic]
+    assert len([call for call in basic_pages if call.outcome == "ok"]) > 1
+    operations = {call.operation for call in calls}
     assert operations
-    assert all(operation.startswith(("List", "Describe", "Search")) for operation in operations), operations
+    assert operations == {
+        "ListQueues",
+        "ListQuickConnects",
+        "ListContactFlows",
+        "ListQueueQuickConnects",
+        "DescribeQuickConnect",
+        "SearchUsers",
+    }
 
 
 def test_help_shows_the_three_commands(capsys: pytest.CaptureFixture[str]) -> None:
@@ -466,7 +489,8 @@ def test_import_then_deploy_changes_nothing_on_the_instance_and_deleting_the_sta
 
     console, directory, _, template = adopted
     fake = console.fake
-    clock = FakeClock()
+    clock = fake.clock
+    assert isinstance(clock, FakeClock)
     monkeypatch.setattr(_connect, "BACKOFF", no_sleep_backoff(clock))
     cloudformation = CloudFormation(fake, clock)
     mapping = json.loads((directory / "resource-mapping.json").read_text())

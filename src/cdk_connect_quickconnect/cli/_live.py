@@ -334,8 +334,12 @@ def read_instance(
     progress: Progress | None = None,
     alias: str | None = None,
     retry: RetryPolicy | None = None,
+    routing_profiles: bool = True,
 ) -> InstanceSnapshot:
     """Read `instance_arn`'s standard queues, quick connects, flows, routing profiles and users.
+
+    `routing_profiles=False` skips routing profiles (``ListRoutingProfiles`` and one
+    ``ListRoutingProfileQueues`` a profile), for callers that do not draw who sees what, such as ``adopt``.
 
     `users` holds every user with `agents`, otherwise only the users USER quick connects transfer to.
     `queue_names` limits the queues (and the quick connects described) to those named; a name the instance
@@ -349,7 +353,9 @@ def read_instance(
     queue_summaries = _chosen_queues(queue_summaries, queue_names, instance_id)
     quick_connect_summaries = _listed(reader, "ListQuickConnects", "QuickConnectSummaryList", LIST_PAGE)
     flow_summaries = _listed(reader, "ListContactFlows", "ContactFlowSummaryList", LIST_PAGE)
-    profile_summaries = _listed(reader, "ListRoutingProfiles", "RoutingProfileSummaryList", LIST_PAGE)
+    profile_summaries = (
+        _listed(reader, "ListRoutingProfiles", "RoutingProfileSummaryList", LIST_PAGE) if routing_profiles else []
+    )
 
     progress.begin(len(queue_summaries) + len(quick_connect_summaries) + len(profile_summaries))
     try:

@@ -271,7 +271,9 @@ def adopt(
     (``force`` allows overwriting).
     """
     refuse_overwrite(output_dir, force=force)
-    snapshot = _live.read_instance(client, instance_arn, progress=progress, alias=alias, retry=retry)
+    snapshot = _live.read_instance(
+        client, instance_arn, progress=progress, alias=alias, retry=retry, routing_profiles=False
+    )
     plan, warnings = plan_adoption(snapshot, queue_names, alias)
     if not plan.quick_connects:
         raise CliError(f"instance {snapshot.instance_id} has no quick connect to adopt")
