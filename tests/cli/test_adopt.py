@@ -421,11 +421,11 @@ def test_fails_when_the_stack_would_exceed_cloudformations_500_resources(
     fake: FakeConnect, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     instance = fake.add_instance("huge")
-    for index in range(492):
+    for index in range(491):
         fake.add_quick_connect(instance, f"Line {index}", "PHONE_NUMBER", phone_number=f"+1800555{index:04d}")
     status = main(["adopt", "--instance-arn", instance.arn, "-o", str(tmp_path / "out")])
     assert status == 2
-    assert "492 quick connects and 0 associations make a stack of 501 resources" in capsys.readouterr().err
+    assert "491 quick connects and 0 associations make a stack of 501 resources" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
 
 

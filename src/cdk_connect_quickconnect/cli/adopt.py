@@ -40,8 +40,8 @@ from ._errors import CliError
 PROG = "cdk-connect-quickconnect"
 #: CloudFormation's limit of resources in one template.
 MAX_RESOURCES = 500
-#: Resources the stack has besides quick connects and associations: the provider's 8 (README) and CDK's metadata.
-FIXED_RESOURCES = 9
+#: Resources the stack has besides quick connects and associations: the provider's 9 (README) and CDK's metadata.
+FIXED_RESOURCES = 10
 
 _DESCRIPTION = """\
 Write a CDK app that owns the instance's quick connects as they are, and the cdk import mapping for them.
