@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import random
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -14,6 +15,20 @@ STACK_ID = "arn:aws:cloudformation:us-east-1:123456789012:stack/QuickConnects/5b
 SERVICE_TOKEN = "arn:aws:lambda:us-east-1:123456789012:function:QuickConnects-ProviderframeworkonEvent-AbC123"
 
 MakeEvent = Callable[..., dict[str, Any]]
+
+_LEFT_CHANGED = re.compile(
+    r"Quick connects added and not removed again: \[(?P<added>[^\]]*)\]; "
+    r"removed and not put back: \[(?P<removed>[^\]]*)\]; no other association was changed"
+)
+
+
+def left_changed(message: str) -> tuple[frozenset[str], frozenset[str]] | None:
+    """The ids a failed undo's message names as (added and not removed again, removed and not put back)."""
+    match = _LEFT_CHANGED.search(message)
+    if match is None:
+        return None
+    added, removed = (frozenset(part for part in match[key].split(", ") if part) for key in ("added", "removed"))
+    return added, removed
 
 
 def no_sleep_backoff(clock: FakeClock) -> _connect.Backoff:

@@ -15,7 +15,7 @@ import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 
 from cdk_connect_quickconnect._handlers import _connect, association, index
-from tests.handlers.conftest import MakeEvent
+from tests.handlers.conftest import MakeEvent, left_changed
 from tests.handlers.fake_connect import FakeConnect, FakeLambdaContext, Instance, Queue, QuickConnect
 
 ASSOCIATE = "AssociateQueueQuickConnects"
@@ -373,12 +373,72 @@ def test_failed_delete_undoes_its_disassociations(world):
     assert world.associations() == ids(listed)
 
 
-def test_a_failing_undo_is_reported(world):
+def test_a_failing_undo_is_reported_naming_what_it_left(world):
     listed = world.quick_connects(60)
     world.fake.fail_next(ASSOCIATE, "InvalidParameterException", after=1)
     world.fake.fail_next(DISASSOCIATE, "InvalidParameterException")
-    with pytest.raises(association.AssociationError, match="Undoing this request's partial changes also failed"):
+    with pytest.raises(association.AssociationError, match="Undoing this request's partial changes also failed") as e:
         world.send("Create", listed)
+    first_batch = frozenset(sorted(ids(listed))[:50])
+    assert left_changed(str(e.value)) == (first_batch, frozenset())
+    assert "after a failed Create, disassociate the added ones by hand" in str(e.value)
+    assert world.associations() == first_batch
+
+
+FOREVER = 100_000
+
+
+def test_a_persistent_fault_on_a_call_the_undo_needs_leaves_a_named_half_change_the_rollback_repairs(world, clock):
+    """Disassociate, associate batch 1, then InternalServiceException on every associate: the undo cannot put
+    the removed ids back, so the request fails in time naming exactly what it left changed, touching nothing
+    else; CloudFormation's rollback (after the fault clears) restores the queue exactly."""
+    console = world.quick_connects(2)
+    world.console_associate(console)
+    removed, kept, added = world.quick_connects(3), world.quick_connects(3), world.quick_connects(60)
+    world.send("Create", [*removed, *kept])
+    before = world.associations()
+    calls_before = len(world.fake.calls)
+    world.fake.fail_next(ASSOCIATE, "InternalServiceException", times=FOREVER, after=1)
+    context = FakeLambdaContext(clock, timeout=300)
+    with pytest.raises(association.AssociationError) as excinfo:
+        world.send("Update", [*kept, *added], old=[*removed, *kept], context=context)
+    assert clock.now <= context.deadline - _connect.RETURN_MARGIN_SECONDS
+    message = str(excinfo.value)
+    assert "Undoing this request's partial changes also failed" in message
+    assert "InternalServiceException" in message and "CloudFormation's rollback" in message
+    # the undo took back the batch it had added (disassociating still works), then could not re-associate
+    assert left_changed(message) == (frozenset(), ids(removed))
+    assert world.associations() == before - ids(removed)
+    touched = {qc for call in world.fake.mutating_calls()[calls_before:] for qc in call.params["QuickConnectIds"]}
+    assert touched <= ids(removed) | ids(added)
+    world.fake.clear_faults()
+    world.send("Update", [*removed, *kept], old=[*kept, *added])  # CloudFormation's rollback
+    assert world.associations() == before
+
+
+def test_an_undo_call_connect_applied_before_failing_is_recognised_on_the_re_read(world, clock):
+    removed, added = world.quick_connects(3), world.quick_connects(60)
+    world.send("Create", removed)
+    before = world.associations()
+    world.fake.fail_next(ASSOCIATE, "InternalServiceException", times=FOREVER, after=1, apply_first=True)
+    with pytest.raises(association.AssociationError) as excinfo:
+        world.send("Update", added, old=removed, context=FakeLambdaContext(clock, timeout=300))
+    assert "re-read, the queue is as it was before the request" in str(excinfo.value)
+    assert left_changed(str(excinfo.value)) is None
+    assert world.associations() == before
+
+
+def test_a_failed_undo_whose_re_read_fails_too_names_every_id_that_may_differ(world, clock):
+    removed, added = world.quick_connects(2), world.quick_connects(3)
+    world.send("Create", removed)
+    world.fake.fail_next(ASSOCIATE, "InvalidParameterException", times=FOREVER)
+    world.fake.fail_next(LIST, "InternalServiceException", times=FOREVER, after=2)
+    with pytest.raises(association.AssociationError) as excinfo:
+        world.send("Update", added, old=removed, context=FakeLambdaContext(clock, timeout=300))
+    message = str(excinfo.value)
+    assert "and so did re-reading the queue" in message
+    assert f"no other: [{', '.join(sorted(ids(removed) | ids(added)))}]" in message
+    assert world.associations() == frozenset()
 
 
 @pytest.mark.parametrize("code", ["ThrottlingException", "TooManyRequestsException", "InternalServiceException"])

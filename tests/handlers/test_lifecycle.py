@@ -24,7 +24,7 @@ from cdk_connect_quickconnect import (
     QuickConnectDestination,
 )
 from cdk_connect_quickconnect._handlers import _connect
-from tests.handlers.conftest import no_sleep_backoff
+from tests.handlers.conftest import left_changed, no_sleep_backoff
 from tests.handlers.fake_connect import ACCOUNT, REGION, FakeClock, FakeConnect
 from tests.handlers.lifecycle import ASSOCIATION_TYPE, CloudFormation, Outcome, association_state
 
@@ -303,6 +303,27 @@ def test_a_batch_applied_in_part_is_undone(world):
     outcome = world.deploy(template(**BIG_UPDATE))
     assert outcome.status == "UPDATE_ROLLBACK_COMPLETE"
     assert world.fake.associations(basic) == before
+
+
+def test_a_delete_whose_undo_is_refused_too_fails_naming_what_it_left_and_a_retried_delete_finishes(world):
+    """Disassociating fails for good after one batch and so does re-associating: the Delete cannot be undone.
+    The stack goes DELETE_FAILED, the reason names the ids left removed; once Connect answers again, deleting
+    the stack again finishes the job."""
+    assert world.deploy(template(basic=tuple(range(120)))).status == "CREATE_COMPLETE"
+    basic = world.queue("BasicQueue")
+    before = world.fake.associations(basic)
+    world.fake.fail_next(DISASSOCIATE, "InternalServiceException", times=100_000, after=1)
+    world.fake.fail_next(ASSOCIATE, "InternalServiceException", times=100_000)
+    outcome = world.cfn.delete(STACK)
+    assert outcome.status == "DELETE_FAILED"
+    assert "Undoing this request's partial changes also failed" in outcome.reason
+    first_batch = set(sorted(ids_of(range(120)))[:50])
+    assert left_changed(outcome.reason) == (frozenset(), first_batch)
+    assert world.fake.associations(basic) == before - first_batch
+    assert world.cfn.killed == []
+    world.fake.clear_faults()
+    assert world.delete().status == "DELETE_COMPLETE"
+    assert world.fake.associations(basic) == world.out_of_band[basic.id]
 
 
 def test_a_throttling_storm_during_the_update_is_ridden_out(world):

@@ -111,15 +111,17 @@ class Budget:
     """The time one request may spend: a deadline, the time kept back for an undo, and what calls cost so far.
 
     `ends_at` is on `Backoff.clock`'s scale. While `undoing` is false, `undo_calls` (set by the handler as it
-    goes) calls' worth of time is kept back: each costs the mean seconds a call has taken in this request,
-    throttling waits included (between `MIN_CALL_SECONDS` and `MAX_CALL_SECONDS`), doubled, plus one
-    attempt's worst case.
+    goes) calls' worth of time is kept back, while it is true `check_calls`: each costs the mean seconds a
+    call has taken in this request, throttling waits included (between `MIN_CALL_SECONDS` and
+    `MAX_CALL_SECONDS`), doubled, plus one attempt's worst case.
     """
 
     ends_at: float
     started_at: float
     undo_calls: int = 0
     undoing: bool = False
+    check_calls: int = 0
+    """While undoing: calls' worth of time kept back to re-read the queue should the undo fail."""
     calls: int = 0
     call_seconds: float = 0.0
     errors: dict[str, int] = field(default_factory=dict)
@@ -152,10 +154,11 @@ class Budget:
 
     @property
     def reserve(self) -> float:
-        """Seconds kept back for the undo (none once undoing)."""
-        if self.undoing or self.undo_calls <= 0:
+        """Seconds kept back: for the undo while going forward, for a re-read of the queue while undoing."""
+        kept_calls = self.check_calls if self.undoing else self.undo_calls
+        if kept_calls <= 0:
             return 0.0
-        return MAX_ATTEMPT_SECONDS + 2.0 * self.undo_calls * self.seconds_per_call
+        return MAX_ATTEMPT_SECONDS + 2.0 * kept_calls * self.seconds_per_call
 
     def left(self) -> float:
         """Seconds left for the current phase."""
@@ -335,9 +338,10 @@ def _out_of_time(
 ) -> ConnectCallError:
     left = max(0.0, budget.ends_at - BACKOFF.clock())
     why = f"last answer {last_code}; " if last_code else ""
+    kept_for = "to re-read the queue" if budget.undoing else "to undo"
     message = (
         f"not enough time left ({why}{left:.0f} s before the Lambda timeout, "
-        f"{budget.reserve:.0f} s of it kept to undo; errors so far: {budget.describe_errors() or 'none'})"
+        f"{budget.reserve:.0f} s of it kept {kept_for}; errors so far: {budget.describe_errors() or 'none'})"
     )
     error_class = ERROR_CLASSES.get(last_code or "", ErrorClass.RATE)
     return ConnectCallError(operation, params, OUT_OF_TIME, message, attempt, error_class, out_of_time=True)

@@ -272,9 +272,11 @@ class _Change:
         """Put back the state from before the request; return a sentence saying how it went.
 
         The queue is re-read and only the differences are reverted: that also covers a batch Connect
-        applied in part, or applied and then answered an error.
+        applied in part, or applied and then answered an error. Time for one more read is kept back, so
+        that a failed undo can still say exactly what it left changed.
         """
         self.budget.undoing = True
+        self.budget.check_calls = self.undo_pages
         try:
             current = _read_associations_if_queue_exists(self.client, self.queue, self.budget)
             if current is None:
@@ -284,14 +286,62 @@ class _Change:
             for batch in _batches(self.to_remove - current):
                 _apply(self.client, _ASSOCIATE, self.queue, self.budget, batch, {**self.queue.log, "undo": True})
         except ConnectCallError as undo_error:
-            log_note("undo_failed", {**self.queue.log, "error": str(undo_error)})
-            return (
-                "Undoing this request's partial changes also failed, the queue may be half-changed "
-                f"(compare it with the resource's properties): {undo_error}"
-            )
+            self.budget.check_calls = 0
+            return self._undo_failed(undo_error)
         finally:
             self.budget.undoing = False
+            self.budget.check_calls = 0
         return "Its partial changes were undone: the queue is as it was before the request."
+
+    def _undo_failed(self, undo_error: ConnectCallError) -> str:
+        """Re-read the queue after a failed undo; return a sentence naming every id it left changed."""
+        try:
+            now = _read_associations_if_queue_exists(self.client, self.queue, self.budget)
+        except ConnectCallError as read_error:
+            log_note("undo_failed", {**self.queue.log, "error": str(undo_error), "reread_error": str(read_error)})
+            return (
+                f"Undoing this request's partial changes also failed ({undo_error}), and so did re-reading the "
+                f"queue ({read_error}): the queue may be half-changed. Only these quick connects may differ from "
+                f"before the request, no other: {_id_list(self.to_add | self.to_remove)}. {_HALF_CHANGED_ADVICE}"
+            )
+        if now is None:
+            return f"Undoing this request's partial changes failed ({undo_error}), and the queue no longer exists."
+        still_added, not_restored = self.to_add & now, self.to_remove - now
+        log_note(
+            "undo_failed",
+            {
+                **self.queue.log,
+                "error": str(undo_error),
+                "added_not_removed_again": sorted(still_added),
+                "removed_not_put_back": sorted(not_restored),
+            },
+        )
+        if not still_added and not not_restored:
+            return (
+                f"A call of the undo failed ({undo_error}), but Connect had applied it: re-read, the queue is "
+                "as it was before the request."
+            )
+        return (
+            f"Undoing this request's partial changes also failed ({undo_error}), so the queue is half-changed. "
+            f"Quick connects added and not removed again: {_id_list(still_added)}; removed and not put back: "
+            f"{_id_list(not_restored)}; no other association was changed. {_HALF_CHANGED_ADVICE}"
+        )
+
+
+_HALF_CHANGED_ADVICE = (
+    "CloudFormation's rollback of a failed Update, or a retried Delete, puts them right once Connect accepts "
+    "the calls again; after a failed Create, disassociate the added ones by hand (CloudFormation does not "
+    "call the handler to roll a Create back)."
+)
+_LISTED_IDS = 100
+"""Most ids a message lists; the log line of a failed undo lists them all."""
+
+
+def _id_list(ids: frozenset[str]) -> str:
+    """`ids` sorted in brackets (``[]`` when empty), the first `_LISTED_IDS` of them."""
+    ordered = sorted(ids)
+    more = f", and {len(ordered) - _LISTED_IDS} more (the log's undo_failed line lists them all)"
+    return f"[{', '.join(ordered[:_LISTED_IDS])}{more if len(ordered) > _LISTED_IDS else ''}]"
 
 
 def _disassociate_present(
