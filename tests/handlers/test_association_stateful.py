@@ -97,6 +97,9 @@ FAULTS = [
     ),
 ]
 faults = st.one_of(st.none(), st.sampled_from(FAULTS))
+PERSISTENT_FAULTS = [
+    fault for fault in FAULTS if SCRIPTS[fault.kind][1] == FOREVER and fault.operation in {ASSOCIATE, DISASSOCIATE}
+]
 
 
 class QueueAssociationLifecycle(RuleBasedStateMachine):
@@ -149,6 +152,12 @@ class QueueAssociationLifecycle(RuleBasedStateMachine):
         # old list had, and takes back whatever a half-changed queue still holds of the new one
         self.send("Update", old, new, self.physical_id)
         self.expected = (self.expected - (ids(new) - ids(old))) | ids(old)
+
+    @precondition(lambda self: self.live is not None)
+    @rule(chosen=subsets, fault=st.sampled_from(PERSISTENT_FAULTS))
+    def update_under_a_persistent_fault(self, chosen: frozenset[int], fault: Fault) -> None:
+        """Rarely drawn by `update` (a change that removes and adds, under a fault the undo runs into)."""
+        self.update(chosen, fault)
 
     @precondition(lambda self: self.live is not None)
     @rule(fault=faults)

@@ -22,7 +22,11 @@ the Lambda context) and keeps back the time its undo needs, so it is never kille
 most for a failed Create: CloudFormation does send a Delete when it rolls the Create back, but the
 Provider framework answers that Delete itself (the physical id is a placeholder) and never calls this
 handler, so whatever a failed Create left on the queue would stay there unowned. A failed Update is rolled
-back with old and new properties swapped, which the same diff handles. A Delete of something already gone
+back with old and new properties swapped, which the same diff handles. The one exception: a fault that
+persists on the very operation the undo needs (re-associating what was removed, or disassociating what
+was added) leaves the queue half-changed whatever the order of the calls; the error then names exactly
+the ids left changed (re-read after the failed undo), and the rollback or a retried Delete puts them
+right once Connect answers again. A Delete of something already gone
 (queue, instance, or a quick connect deleted meanwhile) succeeds.
 
 The PhysicalResourceId is ``<QueueArn>/quick-connects``: stable across Updates of the same queue; a new
