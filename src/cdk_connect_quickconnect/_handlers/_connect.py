@@ -359,19 +359,38 @@ def paginate(
     **params: Any,
 ) -> list[dict[str, Any]]:
     """Call a paginated `operation` through every ``NextToken`` page; return all ``items_key`` items."""
-    items: list[dict[str, Any]] = []
+
+    def fetch_page(page_params: dict[str, Any], page: int) -> dict[str, Any]:
+        log_line = {**log, "page": page}
+        return call(
+            client, operation, log_line, budget, retry_not_found=retry_not_found, resource=resource, **page_params
+        )
+
+    items = collect_pages(operation, items_key, fetch_page, params)
+    assert items is not None, "call() raises instead of answering None"
+    return items
+
+
+def collect_pages(
+    operation: str,
+    items_key: str,
+    fetch_page: Callable[[dict[str, Any], int], Mapping[str, Any] | None],
+    params: Mapping[str, Any],
+) -> list[Any] | None:
+    """Every ``items_key`` item of a paginated `operation`, following ``NextToken`` to the last page.
+
+    ``fetch_page(params, page_number)`` makes one call; when it answers None (a resource gone meanwhile),
+    so does this. A token seen twice raises RuntimeError instead of looping forever. Shared by the handlers
+    and the command line's instance reader.
+    """
+    items: list[Any] = []
     seen_tokens: set[str] = set()
+    page_params = dict(params)
     page = 1
     while True:
-        response = call(
-            client,
-            operation,
-            {**log, "page": page},
-            budget,
-            retry_not_found=retry_not_found,
-            resource=resource,
-            **params,
-        )
+        response = fetch_page(page_params, page)
+        if response is None:
+            return None
         items.extend(response.get(items_key, []))
         token = response.get("NextToken")
         if not token:
@@ -379,7 +398,7 @@ def paginate(
         if token in seen_tokens:
             raise RuntimeError(f"{operation} returned NextToken {token!r} twice: refusing to loop forever")
         seen_tokens.add(token)
-        params = {**params, "NextToken": token}
+        page_params = {**page_params, "NextToken": token}
         page += 1
 
 

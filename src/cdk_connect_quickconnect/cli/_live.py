@@ -31,6 +31,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol, TextIO, TypeAlias
 
+from .._handlers._connect import collect_pages, snake_case
 from ._errors import CliError
 
 ConnectClient: TypeAlias = Any
@@ -269,7 +270,7 @@ class _Reader:
         from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
         from botocore.exceptions import ConnectionError as TransportError
 
-        method = getattr(self.client, _snake_case(operation))
+        method = getattr(self.client, snake_case(operation))
         attempt = 1
         while True:
             try:
@@ -294,20 +295,12 @@ class _Reader:
 
     def pages(self, operation: str, items_key: str, *, missing_ok: bool = False, **params: Any) -> list[Any] | None:
         """Every item of a paginated `operation`, following ``NextToken`` to the end."""
-        items: list[Any] = []
-        seen: set[str] = set()
-        while True:
-            response = self.call(operation, missing_ok=missing_ok, **params)
-            if response is None:
-                return None
-            items.extend(response.get(items_key, []))
-            token = response.get("NextToken")
-            if not token:
-                return items
-            if token in seen:
-                raise LiveReadError(f"{operation} returned the same NextToken twice; stopping instead of looping")
-            seen.add(token)
-            params = {**params, "NextToken": token}
+        return collect_pages(
+            operation,
+            items_key,
+            lambda page_params, _page: self.call(operation, missing_ok=missing_ok, **page_params),
+            params,
+        )
 
     def _explain(self, operation: str, code: str, message: str, attempts: int) -> str:
         if code in _DENIED:
@@ -594,10 +587,6 @@ def _error_details(error: Any) -> tuple[str, str, int]:
 
 def _pages(count: int, page: int) -> int:
     return math.ceil(max(count, 1) / page)
-
-
-def _snake_case(operation: str) -> str:
-    return re.sub(r"(?<!^)(?=[A-Z])", "_", operation).lower()
 
 
 def _one_line(value: object) -> str:
