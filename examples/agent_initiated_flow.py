@@ -10,12 +10,11 @@ from __future__ import annotations
 
 import aws_cdk as cdk
 from constructs import Construct
+from instance_context import instance_from_context
 
 from cdk_connect_quickconnect import (
-    ConnectInstance,
     ContactFlow,
     ContactFlowType,
-    IConnectInstance,
     Queue,
     QueueQuickConnectAssociation,
     QuickConnect,
@@ -23,19 +22,12 @@ from cdk_connect_quickconnect import (
 )
 
 
-def _instance_from_context(scope: Construct) -> IConnectInstance:
-    alias = scope.node.try_get_context("instanceAlias")
-    if alias:
-        return ConnectInstance.from_instance_alias(scope, "Instance", alias)
-    return ConnectInstance.from_instance_arn(scope, "Instance", scope.node.try_get_context("instanceArn"))
-
-
 class AgentInitiatedFlowStack(cdk.Stack):
     """A FLOW quick connect running the inbound flow "Collect payment details", offered on BasicQueue."""
 
     def __init__(self, scope: Construct, id: str, **kwargs: object) -> None:
         super().__init__(scope, id, **kwargs)  # type: ignore[arg-type]
-        instance = _instance_from_context(self)
+        instance = instance_from_context(self)
         payment_flow = ContactFlow.from_contact_flow_name(
             self, "PaymentFlow", instance, "Collect payment details", ContactFlowType.CONTACT_FLOW
         )

@@ -16,11 +16,10 @@ import aws_cdk as cdk
 from agent_initiated_flow import AgentInitiatedFlowStack
 from constructs import Construct
 from dependency_cycle import OwnedQueueStack
+from instance_context import instance_from_context
 
 from cdk_connect_quickconnect import (
     AgentTransferFlow,
-    ConnectInstance,
-    IConnectInstance,
     IContactFlow,
     Queue,
     QueueQuickConnectAssociation,
@@ -29,14 +28,6 @@ from cdk_connect_quickconnect import (
     QuickConnectDestination,
     User,
 )
-
-
-def instance_from_context(scope: Construct) -> IConnectInstance:
-    """The instance named in context: ``instanceAlias`` (looked up) wins over ``instanceArn``."""
-    alias = scope.node.try_get_context("instanceAlias")
-    if alias:
-        return ConnectInstance.from_instance_alias(scope, "Instance", alias)
-    return ConnectInstance.from_instance_arn(scope, "Instance", scope.node.try_get_context("instanceArn"))
 
 
 class SeedWalkthroughStack(cdk.Stack):
