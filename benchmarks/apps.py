@@ -69,7 +69,7 @@ def build_library(stack: cdk.Stack, spec: AppSpec) -> None:
     queues = [Queue.from_queue_arn(stack, f"Queue{q}", queue_arn(q)) for q in range(queue_count(spec.n))]
     quick_connects = []
     for i in range(spec.n):
-        kind = kind_of(i)
+        kind = kind_of(i, spec.kinds)
         if kind == "USER":
             user = User.from_user_arn(stack, f"User{i}", user_arn(i))
             destination = QuickConnectDestination.user(user, agent_flow)
@@ -112,7 +112,7 @@ def build_raw(stack: cdk.Stack, spec: AppSpec) -> list[str]:
     config = connect.CfnQuickConnect.QuickConnectConfigProperty
     arns: list[str] = []
     for i in range(spec.n):
-        kind = kind_of(i)
+        kind = kind_of(i, spec.kinds)
         if kind == "USER":
             quick_connect_config = config(
                 quick_connect_type=kind,
@@ -186,20 +186,25 @@ def build_hand_written(stack: cdk.Stack, spec: AppSpec) -> None:
         )
 
 
-def synth_once(spec: AppSpec) -> tuple[float, TemplateStats]:
-    """Build and synthesize the app of ``spec`` into a scratch directory: (seconds taken, template stats)."""
+def synthesize(spec: AppSpec, outdir: str) -> Path:
+    """Build the app of ``spec`` (one stack) and synthesize it into ``outdir``; the stack's template file."""
     import aws_cdk as cdk
 
     build = {"library": build_library, "raw": build_raw, "hand-written": build_hand_written}[spec.variant]
+    context = {**CLI_CONTEXT, RESOURCE_LIMIT_CONTEXT: 0} if spec.count_past_limit else CLI_CONTEXT
+    app = cdk.App(outdir=outdir, context=context)
+    stack = cdk.Stack(app, STACK_NAME, env=cdk.Environment(account=ACCOUNT, region=REGION))
+    build(stack, spec)
+    assembly = app.synth()
+    return Path(assembly.get_stack_artifact(stack.artifact_id).template_full_path)
+
+
+def synth_once(spec: AppSpec) -> tuple[float, TemplateStats]:
+    """Build and synthesize the app of ``spec`` into a scratch directory: (seconds taken, template stats)."""
     with tempfile.TemporaryDirectory(prefix="qc-bench-") as outdir:
         started = time.perf_counter()
-        context = {**CLI_CONTEXT, RESOURCE_LIMIT_CONTEXT: 0} if spec.count_past_limit else CLI_CONTEXT
-        app = cdk.App(outdir=outdir, context=context)
-        stack = cdk.Stack(app, STACK_NAME, env=cdk.Environment(account=ACCOUNT, region=REGION))
-        build(stack, spec)
-        assembly = app.synth()
+        template_path = synthesize(spec, outdir)
         elapsed = time.perf_counter() - started
-        template_path = Path(assembly.get_stack_artifact(stack.artifact_id).template_full_path)
         return elapsed, template_stats(template_path)
 
 

@@ -93,6 +93,9 @@ class AppSpec:
     """For ``raw``: the flow content JSON by flow type, taken from the library's template."""
     count_past_limit: bool = False
     """Switch off CDK's own 500-resource check, which refuses to synthesize a stack over the limit."""
+    kinds: str = "mix"
+    """``mix`` (a quarter of each kind, see :func:`kind_of`) or ``user`` (every quick connect transfers to its
+    own imported agent through the one agent-transfer flow)."""
 
 
 @dataclass(frozen=True)
@@ -165,6 +168,9 @@ def quick_connect_name(index: int) -> str:
     return f"Quick connect {index}"
 
 
-def kind_of(index: int) -> str:
-    """The mix: a quarter each of USER, QUEUE, PHONE_NUMBER and FLOW quick connects."""
+def kind_of(index: int, kinds: str = "mix") -> str:
+    """The kind of quick connect ``index``: ``mix``, a quarter each of USER, QUEUE, PHONE_NUMBER and FLOW; ``user``,
+    USER only."""
+    if kinds == "user":
+        return "USER"
     return ("USER", "QUEUE", "PHONE_NUMBER", "FLOW")[index % 4]
