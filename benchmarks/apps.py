@@ -66,7 +66,8 @@ def build_library(stack: cdk.Stack, spec: AppSpec) -> None:
     inbound_flow = ContactFlow.from_contact_flow_arn(
         stack, "InboundFlow", INBOUND_FLOW_ARN, flow_type=ContactFlowType.CONTACT_FLOW
     )
-    queues = [Queue.from_queue_arn(stack, f"Queue{q}", queue_arn(q)) for q in range(queue_count(spec.n))]
+    # USER quick connects need no queue but the one they are offered on: as many imports as hand-written has.
+    queues = [Queue.from_queue_arn(stack, f"Queue{q}", queue_arn(q)) for q in range(queue_count(spec.n, spec.kinds))]
     quick_connects = []
     for i in range(spec.n):
         kind = kind_of(i, spec.kinds)
@@ -108,7 +109,7 @@ def build_raw(stack: cdk.Stack, spec: AppSpec) -> list[str]:
         ).attr_contact_flow_arn
         for construct_id, name, flow_type in (AGENT_FLOW, QUEUE_FLOW)
     }
-    queues = [queue_arn(q) for q in range(queue_count(spec.n))]
+    queues = [queue_arn(q) for q in range(queue_count(spec.n, spec.kinds))]
     config = connect.CfnQuickConnect.QuickConnectConfigProperty
     arns: list[str] = []
     for i in range(spec.n):

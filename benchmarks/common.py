@@ -148,8 +148,9 @@ class SynthResult:
         return statistics.median(self.times_s[1 + JIT_WARM_UP_REPS :])
 
 
-def queue_count(n: int) -> int:
-    return max(1, n // 10)
+def queue_count(n: int, kinds: str = "mix") -> int:
+    """How many queues the app imports: one per 10 quick connects in the mix (QUEUE ones transfer to them), else one."""
+    return max(1, n // 10) if kinds == "mix" else 1
 
 
 def queue_arn(index: int) -> str:
