@@ -266,7 +266,10 @@ def test_fails_when_the_queue_is_outside_the_stacks_environment(arn: str, part: 
     queue = Queue.from_queue_arn(stack, "Elsewhere", arn)
     with pytest.raises(ConnectValidationError) as raised:
         QueueQuickConnectAssociation(stack, "OnQueue", queue=queue, quick_connects=_phone_quick_connects(stack, 1))
-    assert str(raised.value) == f"'queue' must be in the stack's {part} {expected}, got {arn!r} (at Stack/OnQueue)"
+    assert str(raised.value) == (
+        f"'queue' must be in the stack's {part} {expected} (the handler calls Connect in its own account and Region), "
+        f"got {arn!r} (at Stack/OnQueue)"
+    )
 
 
 def test_environment_agnostic_stacks_take_any_queue() -> None:

@@ -3,15 +3,19 @@
 Connect refuses a second quick connect (or flow) with the same name in an instance
 (``DuplicateResourceException``), and CloudFormation creates resources only in the stack's account and
 Region. Both fail in the middle of a deploy; these checks fail at synth instead. Names are claimed in one
-registry on the app (``Stack.of(scope).node.root``), so two stacks of one app are checked against each other.
+registry on the app (the root of the construct tree), so two stacks of one app are checked against each other.
+The registry and each stack's facts are found once per stack (``_tree``), not once per resource.
 """
 
 from __future__ import annotations
 
-from aws_cdk import Stack
+from typing import Any
+from weakref import WeakKeyDictionary
+
 from constructs import Construct, IConstruct
 
 from ._arn import parse_arn
+from ._tree import facts_of, stack_of
 from ._validation import fail, is_token
 
 #: The construct id of the registry under the app root.
@@ -27,16 +31,23 @@ class _AppRegistry(Construct):
         self.names: dict[tuple[str, str, str], IConstruct] = {}
         #: An instance ARN token of an instance looked up by alias -> a key naming that alias.
         self.instance_aliases: dict[str, str] = {}
-        #: (queue key, quick connect key) -> the association listing that quick connect on that queue.
+        #: (queue key, quick connect ARN or token string) -> the association listing that quick connect on that queue.
         self.queue_quick_connects: dict[tuple[str, str], IConstruct] = {}
+        #: Anything another module keeps per app (e.g. the associations' synth-time ownership check), by name.
+        self.extensions: dict[str, Any] = {}
 
     @classmethod
     def of(cls, scope: IConstruct) -> _AppRegistry:
-        root = Stack.of(scope).node.root
-        existing = root.node.try_find_child(REGISTRY_ID)
-        if isinstance(existing, _AppRegistry):
-            return existing
-        return cls(root, REGISTRY_ID)  # type: ignore[arg-type]
+        root = facts_of(scope).root
+        registry = _REGISTRIES.get(root)
+        if registry is None:
+            existing = root.node.try_find_child(REGISTRY_ID)
+            registry = existing if isinstance(existing, _AppRegistry) else cls(root, REGISTRY_ID)  # type: ignore[arg-type]
+            _REGISTRIES[root] = registry
+        return registry
+
+
+_REGISTRIES: WeakKeyDictionary[IConstruct, _AppRegistry] = WeakKeyDictionary()
 
 
 def register_instance_alias(scope: IConstruct, instance_arn: str, alias: str) -> None:
@@ -45,8 +56,8 @@ def register_instance_alias(scope: IConstruct, instance_arn: str, alias: str) ->
     Aliases are unique per account and Region, so two lookups of one alias are one instance and lookups of
     two aliases are two instances.
     """
-    stack = Stack.of(scope)
-    _AppRegistry.of(scope).instance_aliases[instance_arn] = f"alias:{stack.account}:{stack.region}:{alias}"
+    facts = facts_of(scope)
+    _AppRegistry.of(scope).instance_aliases[instance_arn] = f"alias:{facts.account}:{facts.region}:{alias}"
 
 
 def instance_key(scope: IConstruct, instance_arn: str) -> str | None:
@@ -73,8 +84,7 @@ def claim_name(scope: IConstruct, kind: str, instance_arn: str, name: str) -> No
     registry = _AppRegistry.of(scope)
     known = instance_key(scope, instance_arn)
     if known is None:
-        stack = Stack.of(scope)
-        known = f"{stack.node.path}:{stack.resolve(instance_arn)!r}"
+        known = f"{facts_of(scope).path}:{stack_of(scope).resolve(instance_arn)!r}"
     key = (kind, known, name)
     other = registry.names.get(key)
     if other is not None and other is not scope:
@@ -88,21 +98,26 @@ def claim_name(scope: IConstruct, kind: str, instance_arn: str, name: str) -> No
     registry.names[key] = scope
 
 
-def check_stack_environment(scope: IConstruct, prop: str, instance_arn: str) -> None:
-    """Fail when a concrete instance ARN names another account or Region than the stack's concrete ones."""
-    parsed = parse_arn(scope, prop, instance_arn, None)
+#: Why a resource of the stack must be in the stack's environment.
+_CLOUDFORMATION_PLACES = (
+    "CloudFormation creates resources only where the stack is; deploy this part in a stack of that environment"
+)
+
+
+def check_stack_environment(
+    scope: IConstruct, prop: str, arn: str, kind: str | None = None, *, why: str = _CLOUDFORMATION_PLACES
+) -> None:
+    """Fail when a concrete ARN (of an instance, or of a ``kind``) names another account or Region than the stack's.
+
+    Only concrete stack values are compared: an environment-agnostic stack cannot be checked.
+
+    :param why: the reason the message gives (default: CloudFormation creates resources only where the stack is).
+    """
+    parsed = parse_arn(scope, prop, arn, kind)
     if parsed is None:
         return
-    stack = Stack.of(scope)
-    for part, arn_value, stack_value in (
-        ("Region", parsed.region, stack.region),
-        ("account", parsed.account, stack.account),
-    ):
+    facts = facts_of(scope)
+    compared = (("Region", parsed.region, facts.region), ("account", parsed.account, facts.account))
+    for part, arn_value, stack_value in compared:
         if not is_token(stack_value) and arn_value != stack_value:
-            fail(
-                scope,
-                prop,
-                f"be in the stack's {part} {stack_value} (CloudFormation creates resources only where the stack "
-                "is; deploy this part in a stack of that environment)",
-                instance_arn,
-            )
+            fail(scope, prop, f"be in the stack's {part} {stack_value} ({why})", arn)

@@ -4,16 +4,19 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
+from weakref import WeakKeyDictionary
 
 from aws_cdk import Duration, RemovalPolicy, Stack
-from aws_cdk import aws_iam as iam
-from aws_cdk import aws_lambda as lambda_
-from aws_cdk import aws_logs as logs
-from aws_cdk import custom_resources as cr
 from constructs import Construct
 
 from ._nag import LAMBDA_BASIC_EXECUTION, acknowledge, acknowledge_wildcard_resources
+from ._tree import stack_of
 from ._validation import comparable, fail
+
+if TYPE_CHECKING:
+    from aws_cdk import aws_iam as iam
+    from aws_cdk import aws_logs as logs
 
 _INSTANCE_SCOPED_REASON = (
     "Scoped to one Amazon Connect instance's queues, quick connects, agents or flows: the resources are only "
@@ -27,7 +30,7 @@ PROVIDER_ID = "ConnectQuickConnectProvider"
 _PACKAGE_DIR = Path(__file__).resolve().parent
 _ASSET_EXCLUDES = ["*", "!_handlers", "!_handlers/*.py"]
 #: The handler's Lambda timeout; ``_handlers._connect`` bounds its retrying well inside it.
-HANDLER_TIMEOUT = Duration.minutes(5)
+HANDLER_TIMEOUT_MINUTES = 5
 
 #: CDK context key: how many days the functions' logs are kept (default 30); set it in ``cdk.json``, with
 #: ``-c`` or on one stack (``stack.node.set_context``) before the first construct of this library is added.
@@ -35,32 +38,34 @@ LOG_RETENTION_CONTEXT_KEY = "connectLogRetentionDays"
 #: CDK context key: ``destroy`` (default: the logs go with the stack) or ``retain`` (kept after it is deleted).
 LOG_REMOVAL_CONTEXT_KEY = "connectLogRemovalPolicy"
 DEFAULT_LOG_RETENTION_DAYS = 30
-#: The retention periods CloudWatch Logs accepts, in days (``logs.RetentionDays`` less INFINITE).
+#: The retention periods CloudWatch Logs accepts, in days, and their ``logs.RetentionDays`` names (less INFINITE).
 _RETENTION_BY_DAYS = {
-    1: logs.RetentionDays.ONE_DAY,
-    3: logs.RetentionDays.THREE_DAYS,
-    5: logs.RetentionDays.FIVE_DAYS,
-    7: logs.RetentionDays.ONE_WEEK,
-    14: logs.RetentionDays.TWO_WEEKS,
-    30: logs.RetentionDays.ONE_MONTH,
-    60: logs.RetentionDays.TWO_MONTHS,
-    90: logs.RetentionDays.THREE_MONTHS,
-    120: logs.RetentionDays.FOUR_MONTHS,
-    150: logs.RetentionDays.FIVE_MONTHS,
-    180: logs.RetentionDays.SIX_MONTHS,
-    365: logs.RetentionDays.ONE_YEAR,
-    400: logs.RetentionDays.THIRTEEN_MONTHS,
-    545: logs.RetentionDays.EIGHTEEN_MONTHS,
-    731: logs.RetentionDays.TWO_YEARS,
-    1096: logs.RetentionDays.THREE_YEARS,
-    1827: logs.RetentionDays.FIVE_YEARS,
-    2192: logs.RetentionDays.SIX_YEARS,
-    2557: logs.RetentionDays.SEVEN_YEARS,
-    2922: logs.RetentionDays.EIGHT_YEARS,
-    3288: logs.RetentionDays.NINE_YEARS,
-    3653: logs.RetentionDays.TEN_YEARS,
+    1: "ONE_DAY",
+    3: "THREE_DAYS",
+    5: "FIVE_DAYS",
+    7: "ONE_WEEK",
+    14: "TWO_WEEKS",
+    30: "ONE_MONTH",
+    60: "TWO_MONTHS",
+    90: "THREE_MONTHS",
+    120: "FOUR_MONTHS",
+    150: "FIVE_MONTHS",
+    180: "SIX_MONTHS",
+    365: "ONE_YEAR",
+    400: "THIRTEEN_MONTHS",
+    545: "EIGHTEEN_MONTHS",
+    731: "TWO_YEARS",
+    1096: "THREE_YEARS",
+    1827: "FIVE_YEARS",
+    2192: "SIX_YEARS",
+    2557: "SEVEN_YEARS",
+    2922: "EIGHT_YEARS",
+    3288: "NINE_YEARS",
+    3653: "TEN_YEARS",
 }
 _REMOVAL_POLICIES = {"destroy": RemovalPolicy.DESTROY, "retain": RemovalPolicy.RETAIN}
+#: The provider of each stack, found once.
+_PROVIDERS: WeakKeyDictionary[Stack, ConnectHandlerProvider] = WeakKeyDictionary()
 
 
 class ConnectHandlerProvider(Construct):
@@ -73,13 +78,22 @@ class ConnectHandlerProvider(Construct):
     @classmethod
     def of(cls, scope: Construct) -> ConnectHandlerProvider:
         """The provider of ``scope``'s stack, created on first use."""
-        stack = Stack.of(scope)
-        existing = stack.node.try_find_child(PROVIDER_ID)
-        if isinstance(existing, ConnectHandlerProvider):
-            return existing
-        return cls(stack, PROVIDER_ID)
+        stack = stack_of(scope)
+        provider = _PROVIDERS.get(stack)
+        if provider is None:
+            existing = stack.node.try_find_child(PROVIDER_ID)
+            provider = existing if isinstance(existing, ConnectHandlerProvider) else cls(stack, PROVIDER_ID)
+            _PROVIDERS[stack] = provider
+        return provider
 
     def __init__(self, scope: Construct, id: str) -> None:
+        # Imported on first use only: the Python bindings of these modules take ~0.4 s to import, and an app
+        # that creates no association and no lookup never needs them.
+        from aws_cdk import aws_iam as iam
+        from aws_cdk import aws_lambda as lambda_
+        from aws_cdk import aws_logs as logs
+        from aws_cdk import custom_resources as cr
+
         super().__init__(scope, id)
         self._granted: set[tuple[str, tuple[str, ...], tuple[str, ...]]] = set()
         #: Constructs registered per key (e.g. the one association per queue), see :meth:`register`.
@@ -102,7 +116,7 @@ class ConnectHandlerProvider(Construct):
             architecture=lambda_.Architecture.ARM_64,
             handler="_handlers.index.on_event",
             code=lambda_.Code.from_asset(str(_PACKAGE_DIR), exclude=_ASSET_EXCLUDES),
-            timeout=HANDLER_TIMEOUT,
+            timeout=Duration.minutes(HANDLER_TIMEOUT_MINUTES),
             memory_size=256,
             role=self.role,
             log_group=log_group,
@@ -130,6 +144,8 @@ class ConnectHandlerProvider(Construct):
 
         Only for resources known before any custom resource of this provider runs (never a lookup's token).
         """
+        from aws_cdk import aws_iam as iam
+
         if self._first_grant("handler", actions, resources):
             self.role.add_to_principal_policy(iam.PolicyStatement(actions=list(actions), resources=list(resources)))
             acknowledge_wildcard_resources(self.role, list(resources), _UNSCOPABLE_REASON)
@@ -141,6 +157,8 @@ class ConnectHandlerProvider(Construct):
         not depend on it, so resources may name tokens of other lookups (an instance found by alias) without
         a dependency cycle.
         """
+        from aws_cdk import aws_iam as iam
+
         if self._first_grant("access", actions, resources):
             self._access_policy().add_statements(iam.PolicyStatement(actions=list(actions), resources=list(resources)))
             acknowledge_wildcard_resources(self._access_policy(), list(resources), _INSTANCE_SCOPED_REASON)
@@ -153,6 +171,8 @@ class ConnectHandlerProvider(Construct):
         acknowledge_wildcard_resources(self.provider, [f"{self.handler.function_arn}:*"], reason)
 
     def _access_policy(self) -> iam.Policy:
+        from aws_cdk import aws_iam as iam
+
         existing = self.node.try_find_child("ConnectAccess")
         if isinstance(existing, iam.Policy):
             return existing
@@ -169,10 +189,12 @@ class ConnectHandlerProvider(Construct):
 
 def _log_settings(scope: Construct) -> tuple[logs.RetentionDays, RemovalPolicy]:
     """The retention and removal policy of the functions' log groups, from CDK context (see the keys above)."""
+    from aws_cdk import aws_logs as logs
+
     days = scope.node.try_get_context(LOG_RETENTION_CONTEXT_KEY)
     days = DEFAULT_LOG_RETENTION_DAYS if days is None else days
-    retention = _RETENTION_BY_DAYS.get(int(days)) if str(days).isdigit() else None
-    if retention is None:
+    retention_name = _RETENTION_BY_DAYS.get(int(days)) if str(days).isdigit() else None
+    if retention_name is None:
         allowed = ", ".join(str(known) for known in _RETENTION_BY_DAYS)
         fail(
             scope,
@@ -184,4 +206,4 @@ def _log_settings(scope: Construct) -> tuple[logs.RetentionDays, RemovalPolicy]:
     removal_policy = _REMOVAL_POLICIES.get(str(removal).lower())
     if removal_policy is None:
         fail(scope, f"context {LOG_REMOVAL_CONTEXT_KEY}", "be 'destroy' or 'retain'", removal)
-    return retention, removal_policy
+    return logs.RetentionDays[retention_name], removal_policy

@@ -15,6 +15,7 @@ from constructs import Construct, Node
 
 from ._arn import environment_arn, instance_arn_of, resource_id_of
 from ._resource import IConnectResource
+from ._tree import stack_of
 from .lookups import ConnectLookup
 
 _Reference = TypeVar("_Reference", bound="ConnectReference")
@@ -67,7 +68,7 @@ class ConnectReference:
     @property
     def stack(self) -> Stack:
         """The stack the reference was made in."""
-        return Stack.of(self._owner)
+        return stack_of(self._owner)
 
     @property
     def env(self) -> ResourceEnvironment:

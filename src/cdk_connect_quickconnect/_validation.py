@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from typing import Any, NoReturn
 
-from aws_cdk import Stack, Token
+from aws_cdk import Token
 from constructs import IConstruct
+
+from ._tree import stack_of
 
 _MAX_SHOWN_VALUE = 200
 
@@ -19,21 +21,30 @@ class ConnectValidationError(ValueError):
     """
 
 
-#: How CDK encodes string and list tokens inside a Python string.
-_TOKEN_MARKERS = ("${Token[", "#{Token[")
+#: How aws-cdk-lib recognises an unresolved string and a list token (``core/lib/private/encoding``: a string is
+#: unresolved when it holds ``Token[`` and matches ``STRING_TOKEN_REGEX``; a one-element list when its element
+#: matches ``LIST_TOKEN_REGEX``), so that strings and lists are answered without a round trip to the kernel.
+_TOKEN_KEY_CHARS = "a-zA-Z0-9:._-"
+_STRING_TOKEN = re.compile(rf"\$\{{Token\[[{_TOKEN_KEY_CHARS}]+\]\}}|-1\.\d{{10,16}}e\+289")
+_LIST_TOKEN = re.compile(rf"#\{{Token\[[{_TOKEN_KEY_CHARS}]+\]\}}")
 
 
 def is_token(value: Any) -> bool:
-    """Return whether ``value`` (or anything inside it) is an unresolved CDK token."""
-    if isinstance(value, str) and not any(marker in value for marker in _TOKEN_MARKERS):
-        # A plain string: answered here, sparing a round trip to the jsii runtime on every validation.
-        return False
+    """Return whether ``value`` is an unresolved CDK token, as ``Token.is_unresolved`` answers.
+
+    Strings and lists are decided here by aws-cdk-lib's own rules; anything else (a number, an ``IResolvable``)
+    is asked of the jsii kernel.
+    """
+    if isinstance(value, str):
+        return "Token[" in value and _STRING_TOKEN.search(value) is not None
+    if isinstance(value, list):
+        return len(value) == 1 and isinstance(value[0], str) and _LIST_TOKEN.search(value[0]) is not None
     return bool(Token.is_unresolved(value))
 
 
 def comparable(scope: IConstruct, value: str) -> str:
     """A key equal for equal values, tokens included: a token is compared by what it resolves to."""
-    return repr(Stack.of(scope).resolve(value)) if is_token(value) else value
+    return repr(stack_of(scope).resolve(value)) if is_token(value) else value
 
 
 def describe(value: Any, *, with_length: bool = False) -> str:

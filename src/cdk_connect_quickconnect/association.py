@@ -8,18 +8,20 @@ connects to any queue and, on update and delete, removes only what it listed.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NoReturn
+from weakref import WeakKeyDictionary
 
 import jsii
-from aws_cdk import CustomResource, IStableListProducer, Lazy, RemovalPolicy, Resource, Stack
+from aws_cdk import CustomResource, IStableListProducer, Lazy, RemovalPolicy, Resource
 from aws_cdk import aws_connect as connect
 from constructs import Construct, IConstruct, IValidation
 
 from . import _kinds
-from ._arn import parse_arn
 from ._kinds import check_kind, implements, what
-from ._placement import _AppRegistry, instance_key, same_instance
+from ._placement import _AppRegistry, check_stack_environment, instance_key, same_instance
 from ._provider import ConnectHandlerProvider
 from ._reference import owner_of
+from ._tree import facts_of, remember_stack, stack_of
 from ._validation import ConnectValidationError, comparable, describe, fail, is_token
 from .lookups import ConnectLookup
 from .queue import IQueue
@@ -58,16 +60,21 @@ class QueueQuickConnectAssociation(Resource):
         removal_policy: RemovalPolicy | None = None,
     ) -> None:
         super().__init__(scope, id)
+        remember_stack(self, stack_of(scope))
         check_kind(self, "queue", queue, IQueue, _kinds.QUEUE)
         _check_is_a_list(self, quick_connects)
         self.queue = queue
         self._queue_key = _queue_identity(queue)
         retain = _retains(self, removal_policy)
-        #: The quick connects listed, in order, keyed by ARN (or resolved token) to refuse duplicates.
+        #: The quick connects listed, in order, keyed by ARN or token string to refuse duplicates (tokens that
+        #: differ as strings but resolve to the same value are caught at synth, see ``_Ownership``).
         self._listed: dict[str, IQuickConnect] = {}
+        self._registry = _AppRegistry.of(self)
         provider = ConnectHandlerProvider.of(self)
         self._claim_queue(provider)
-        self._check_same_environment()
+        check_stack_environment(
+            self, "queue", queue.queue_arn, "queue", why="the handler calls Connect in its own account and Region"
+        )
         if not quick_connects:
             fail(self, "quick_connects", "list at least one quick connect", list(quick_connects))
         self.add_quick_connects(*quick_connects)
@@ -86,7 +93,8 @@ class QueueQuickConnectAssociation(Resource):
         )
         if retain:
             self.resource.apply_removal_policy(RemovalPolicy.RETAIN)
-        self.node.add_validation(_NoQueueOwnsTheSameQuickConnect(self))
+        _Ownership.of(self._registry).associations.append(self)
+        self.node.add_validation(_OwnershipCheck(self))
         # Instance-scoped, not the queue's own ARN: a looked-up queue's ARN is only known once the provider
         # runs, and naming it in a policy the provider needs would be a dependency cycle.
         instance_arn = queue.instance_arn
@@ -140,20 +148,6 @@ class QueueQuickConnectAssociation(Resource):
             )
         provider.register(key, self)
 
-    def _check_same_environment(self) -> None:
-        """The handler calls Connect in its own account and Region: the queue must be there too."""
-        queue_arn = self.queue.queue_arn
-        stack = Stack.of(self)
-        parsed = parse_arn(self, "queue", queue_arn, "queue")
-        if parsed is None:
-            return
-        for part, queue_value, stack_value in (
-            ("Region", parsed.region, stack.region),
-            ("account", parsed.account, stack.account),
-        ):
-            if not is_token(stack_value) and queue_value != stack_value:
-                fail(self, "queue", f"be in the stack's {part} {stack_value}", queue_arn)
-
     def _check_same_instance(self, quick_connect: IQuickConnect) -> None:
         if not same_instance(self, quick_connect.instance_arn, self.queue.instance_arn):
             fail(
@@ -164,26 +158,39 @@ class QueueQuickConnectAssociation(Resource):
             )
 
     def _check_not_listed(self, quick_connect: IQuickConnect) -> None:
-        key = comparable(self, quick_connect.quick_connect_arn)
+        key = quick_connect.quick_connect_arn
         if key in self._listed:
-            fail(self, "quick_connects", "list each quick connect once", f"{quick_connect.node.path} twice")
-        self._claim_app_wide(quick_connect)
+            _fail_listed_twice(self, quick_connect)
+        self._claim_app_wide(quick_connect, key)
         self._listed[key] = quick_connect
 
-    def _claim_app_wide(self, quick_connect: IQuickConnect) -> None:
-        """One owner per quick connect per queue in the whole app: any stack's association, keyed by value."""
-        claims = _AppRegistry.of(self).queue_quick_connects
-        key = (self._queue_key, _app_key(owner_of(quick_connect), quick_connect.quick_connect_arn))
-        other = claims.get(key)
+    def _claim_app_wide(self, quick_connect: IQuickConnect, key: str) -> None:
+        """One owner per quick connect per queue in the whole app: any stack's association.
+
+        Keyed by the ARN, or the token string, which is the same wherever one token is used; different tokens for
+        the same value are compared by what they resolve to, once per app at synth (``_Ownership``).
+        """
+        claims = self._registry.queue_quick_connects
+        other = claims.get((self._queue_key, key))
         if other is not None and other is not self:
-            fail(
-                self,
-                "quick_connects",
-                f"not list a quick connect another association already lists on the same queue ({other.node.path}: "
-                "deleting either stack would remove it for the other); keep it in one of them",
-                f"{quick_connect.node.path} on {self.queue.node.path}",
-            )
-        claims[key] = self
+            _fail_listed_elsewhere(self, quick_connect, other)
+        claims[self._queue_key, key] = self
+
+
+def _fail_listed_twice(association: QueueQuickConnectAssociation, quick_connect: IQuickConnect) -> NoReturn:
+    fail(association, "quick_connects", "list each quick connect once", f"{quick_connect.node.path} twice")
+
+
+def _fail_listed_elsewhere(
+    association: QueueQuickConnectAssociation, quick_connect: IQuickConnect, other: IConstruct
+) -> NoReturn:
+    fail(
+        association,
+        "quick_connects",
+        f"not list a quick connect another association already lists on the same queue ({other.node.path}: "
+        "deleting either stack would remove it for the other); keep it in one of them",
+        f"{quick_connect.node.path} on {association.queue.node.path}",
+    )
 
 
 @jsii.implements(IStableListProducer)
@@ -235,45 +242,134 @@ def _app_key(owner: IConstruct, value: str) -> str:
     """A key equal for equal values across the app: the value itself, or a token as it resolves in its owner's stack."""
     if not is_token(value):
         return value
-    stack = Stack.of(owner)
-    return f"{stack.node.path}:{stack.resolve(value)!r}"
+    return f"{facts_of(owner).path}:{stack_of(owner).resolve(value)!r}"
+
+
+class _Ownership:
+    """The app's associations and, at synth, which one first lists each quick connect on each queue.
+
+    Built once per synth: every token a quick connect ARN is listed as is resolved with one ``resolve`` per stack.
+    """
+
+    def __init__(self) -> None:
+        self.associations: list[QueueQuickConnectAssociation] = []
+        self._owners: dict[tuple[str, str], QueueQuickConnectAssociation] | None = None
+        self._keys: dict[str, str] = {}
+        self._built_for = -1
+        self._cfn_queues: list[connect.CfnQueue] | None = None
+
+    @classmethod
+    def of(cls, registry: _AppRegistry) -> _Ownership:
+        ownership = registry.extensions.get(cls.__name__)
+        if not isinstance(ownership, cls):
+            ownership = registry.extensions[cls.__name__] = cls()
+        return ownership
+
+    def key(self, quick_connect_arn: str) -> str:
+        """What ``quick_connect_arn`` (an ARN or a listed token string) is compared by: a token by its value."""
+        self._build()
+        return self._keys.get(quick_connect_arn, quick_connect_arn)
+
+    def first_owner(self, queue_key: str, quick_connect_arn: str) -> QueueQuickConnectAssociation:
+        """The first association of the app listing the quick connect of ``quick_connect_arn`` on the queue."""
+        self._build()
+        assert self._owners is not None
+        return self._owners[queue_key, self.key(quick_connect_arn)]
+
+    def cfn_queues(self, scope: IConstruct) -> list[connect.CfnQueue]:
+        """Every ``CfnQueue`` of the app, found once per synth."""
+        if self._cfn_queues is None:
+            root = facts_of(scope).root
+            self._cfn_queues = [child for child in root.node.find_all() if isinstance(child, connect.CfnQueue)]
+        return self._cfn_queues
+
+    def _build(self) -> None:
+        listed = sum(len(association.quick_connects) for association in self.associations)
+        if self._owners is not None and self._built_for == listed:
+            return
+        self._keys = self._resolve_tokens()
+        self._owners = {}
+        for association in self.associations:
+            for quick_connect in association.quick_connects:
+                arn = quick_connect.quick_connect_arn
+                self._owners.setdefault((association._queue_key, self._keys.get(arn, arn)), association)
+        self._built_for = listed
+
+    def _resolve_tokens(self) -> dict[str, str]:
+        """Token string -> its stack's path and what it resolves to there."""
+        by_stack: dict[str, dict[str, IConstruct]] = {}
+        for association in self.associations:
+            for quick_connect in association.quick_connects:
+                token = quick_connect.quick_connect_arn
+                if is_token(token):
+                    owner = owner_of(quick_connect)
+                    by_stack.setdefault(facts_of(owner).path, {})[token] = owner
+        keys: dict[str, str] = {}
+        for path, tokens in by_stack.items():
+            values = stack_of(next(iter(tokens.values()))).resolve(list(tokens))
+            keys.update((token, f"{path}:{value!r}") for token, value in zip(tokens, values, strict=True))
+        return keys
 
 
 @jsii.implements(IValidation)
-class _NoQueueOwnsTheSameQuickConnect:
-    """At synth: the association's queue, if a ``CfnQueue`` of the app, must not list the same quick connects itself.
+class _OwnershipCheck:
+    """At synth, what construction cannot see when the same value is given as two different tokens.
 
-    ``QuickConnectArns`` on a ``CfnQueue`` owns the queue's whole set: CloudFormation would remove what the
-    association adds, and the association what the queue lists, on every deploy.
+    - One quick connect listed twice by this association, or on the same queue by an earlier one of the app.
+    - The association's queue, a ``CfnQueue`` of the app, listing the same quick connects in its own
+      ``QuickConnectArns``: that list owns the queue's whole set, so CloudFormation would remove what the
+      association adds, and the association what the queue lists, on every deploy.
     """
 
     def __init__(self, association: QueueQuickConnectAssociation) -> None:
         self._association = association
 
     def validate(self) -> list[str]:
+        try:
+            self._check_listed_once()
+            self._check_no_cfn_queue_lists_them()
+        except ConnectValidationError as error:
+            return [str(error)]
+        return []
+
+    def _check_listed_once(self) -> None:
         association = self._association
-        for cfn_queue in _cfn_queues(association):
+        ownership = _Ownership.of(association._registry)
+        seen: set[str] = set()
+        for quick_connect in association.quick_connects:
+            key = ownership.key(quick_connect.quick_connect_arn)
+            if key in seen:
+                _fail_listed_twice(association, quick_connect)
+            seen.add(key)
+            first = ownership.first_owner(association._queue_key, quick_connect.quick_connect_arn)
+            if first is not association:
+                _fail_listed_elsewhere(association, quick_connect, first)
+
+    def _check_no_cfn_queue_lists_them(self) -> None:
+        association = self._association
+        ownership = _Ownership.of(association._registry)
+        for cfn_queue in ownership.cfn_queues(association):
             if _app_key(cfn_queue, cfn_queue.attr_queue_arn) != association._queue_key:
                 continue
             own = cfn_queue.quick_connect_arns
             own_keys = {_app_key(cfn_queue, arn) for arn in own} if isinstance(own, list) else set()
             for quick_connect in association.quick_connects:
-                key = _app_key(owner_of(quick_connect), quick_connect.quick_connect_arn)
-                if key in own_keys:
-                    return [
+                arn = quick_connect.quick_connect_arn
+                if ownership.key(arn) in own_keys or arn in own_keys:
+                    raise ConnectValidationError(
                         f"'quick_connects' must not list a quick connect the CfnQueue {cfn_queue.node.path} already "
                         "lists in its own QuickConnectArns (the queue owns its whole set: the two would undo each "
                         "other on every deploy); list it in one place, got "
                         f"{describe(quick_connect.node.path)} (at {association.node.path})"
-                    ]
-        return []
+                    )
 
 
-def _cfn_queues(scope: IConstruct) -> list[connect.CfnQueue]:
-    """Every ``CfnQueue`` of the app, found once per synth."""
-    root = Stack.of(scope).node.root
-    return [child for child in root.node.find_all() if isinstance(child, connect.CfnQueue)]
+#: The key of each queue's one association per stack, computed once per queue object (a token is resolved).
+_QUEUE_KEYS: WeakKeyDictionary[IQueue, str] = WeakKeyDictionary()
 
 
 def _queue_key(scope: Construct, queue: IQueue) -> str:
-    return f"queue-association:{comparable(scope, queue.queue_arn)}"
+    key = _QUEUE_KEYS.get(queue)
+    if key is None:
+        key = _QUEUE_KEYS[queue] = f"queue-association:{comparable(scope, queue.queue_arn)}"
+    return key

@@ -16,6 +16,7 @@ from ._kinds import check_instance_of, check_kind
 from ._placement import check_stack_environment, claim_name, same_instance
 from ._reference import ConnectReference
 from ._resource import IConnectResource
+from ._tree import remember_stack, stack_of
 from ._validation import check_length, check_pattern, fail
 from .flows import ContactFlowType, IContactFlow
 from .instance import IConnectInstance
@@ -252,6 +253,7 @@ class QuickConnect(Resource):
         description: str | None = None,
     ) -> None:
         super().__init__(scope, id)
+        remember_stack(self, stack_of(scope))
         check_kind(self, "instance", instance, IConnectInstance, _kinds.INSTANCE)
         check_instance_of(self, "destination", destination, QuickConnectDestination, _kinds.DESTINATION)
         check_length(self, "name", name, minimum=1, maximum=127)
@@ -261,6 +263,7 @@ class QuickConnect(Resource):
         claim_name(self, "quick connect", instance.instance_arn, name)
         self._instance_arn = instance.instance_arn
         self._type = destination.quick_connect_type
+        self._arn: str | None = None
         self._resource = connect.CfnQuickConnect(
             self,
             "Resource",
@@ -290,7 +293,9 @@ class QuickConnect(Resource):
 
         @attribute
         """
-        return self._resource.attr_quick_connect_arn
+        if self._arn is None:
+            self._arn = self._resource.attr_quick_connect_arn  # read from the kernel once, on first use
+        return self._arn
 
     @property
     def quick_connect_id(self) -> str:
