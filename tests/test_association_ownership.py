@@ -165,3 +165,45 @@ def test_lookups_of_different_queues_do_not_collide() -> None:
         queue = Queue.from_queue_name(stack, "Queue", instance, queue_name)
         QueueQuickConnectAssociation(stack, "On", queue=queue, quick_connects=[imported(stack)])
     app.synth()
+
+
+# ---- the same value as two different tokens: compared at synth, once per app -------------------------------
+
+
+def test_fails_at_synth_when_one_association_lists_two_tokens_of_the_same_value() -> None:
+    """Two imports of one exported ARN are two token strings: construction cannot tell, synth resolves them."""
+    app, stack, _ = two_stacks()
+    first = imported(stack, cdk.Fn.import_value("HotlineArn"), "First")
+    second = imported(stack, cdk.Fn.import_value("HotlineArn"), "Second")
+    QueueQuickConnectAssociation(
+        stack, "OnBasic", queue=Queue.from_queue_arn(stack, "Basic", QUEUE_ARN), quick_connects=[first, second]
+    )
+    with pytest.raises(Exception, match=r"must list each quick connect once, got 'A/Second twice' \(at A/OnBasic\)"):
+        app.synth()
+
+
+def test_fails_at_synth_when_another_stack_lists_a_second_token_of_the_same_quick_connect() -> None:
+    app, stack_a, stack_b = two_stacks()
+    QueueQuickConnectAssociation(
+        stack_a,
+        "First",
+        queue=Queue.from_queue_arn(stack_a, "Basic", QUEUE_ARN),
+        quick_connects=[imported(stack_a, cdk.Fn.import_value("HotlineArn"), "Hotline")],
+    )
+    QueueQuickConnectAssociation(
+        stack_b,
+        "Second",
+        queue=Queue.from_queue_arn(stack_b, "Basic", QUEUE_ARN),
+        quick_connects=[imported(stack_a, cdk.Fn.import_value("HotlineArn"), "HotlineAgain")],
+    )
+    with pytest.raises(Exception, match=r"already lists on the same queue \(A/First.*A/HotlineAgain on B/Basic"):
+        app.synth()
+
+
+def test_two_tokens_of_different_values_pass_synth() -> None:
+    app, stack, _ = two_stacks()
+    quick_connects = [imported(stack, cdk.Fn.import_value(name), name) for name in ("HotlineArn", "SupportArn")]
+    QueueQuickConnectAssociation(
+        stack, "OnBasic", queue=Queue.from_queue_arn(stack, "Basic", QUEUE_ARN), quick_connects=quick_connects
+    )
+    app.synth()

@@ -71,3 +71,27 @@ def test_the_cycle_finder_finds_a_circle() -> None:
 )
 def test_references_do_not_import_the_constructs_above_them(module: str, must_not_import: set[str]) -> None:
     assert not _graph()[module] & must_not_import
+
+
+def test_importing_the_package_leaves_the_provider_bindings_unloaded() -> None:
+    """aws_iam, aws_lambda, aws_logs and custom_resources load with the first provider, not with the package.
+
+    Their Python bindings take most of a second to import; an app that makes no association and no lookup, and the
+    command line, never need them.
+    """
+    import subprocess
+    import sys
+
+    provider_modules = ["aws_cdk.aws_iam", "aws_cdk.aws_lambda", "aws_cdk.aws_logs", "aws_cdk.custom_resources"]
+    probe = (
+        "import sys, cdk_connect_quickconnect\n"
+        f"print(','.join(m for m in {provider_modules!r} if m in sys.modules))\n"
+        "from aws_cdk import App, Stack\n"
+        "from cdk_connect_quickconnect._provider import ConnectHandlerProvider\n"
+        "ConnectHandlerProvider.of(Stack(App(), 'S'))\n"
+        f"print(','.join(m for m in {provider_modules!r} if m in sys.modules))\n"
+    )
+    completed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120)
+    loaded_on_import, loaded_with_a_provider = completed.stdout.splitlines()
+    assert loaded_on_import == ""
+    assert loaded_with_a_provider.split(",") == provider_modules
