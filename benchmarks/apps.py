@@ -1,16 +1,11 @@
-"""The apps measured, built and synthesized in fresh subprocesses (the only code that loads jsii)."""
+"""The apps measured (built and synthesized in worker subprocesses: the only code that loads jsii) and the
+statistics read from their templates."""
 
 from __future__ import annotations
 
 import hashlib
 import json
-import os
-import subprocess
-import sys
-import tempfile
-import time
 from collections import Counter
-from dataclasses import asdict
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -25,10 +20,8 @@ from benchmarks.common import (
     QUEUE_FLOW,
     REGION,
     RESOURCE_LIMIT_CONTEXT,
-    ROOT,
     STACK_NAME,
     AppSpec,
-    SynthResult,
     TemplateStats,
     kind_of,
     phone_number,
@@ -40,9 +33,6 @@ from benchmarks.common import (
 
 if TYPE_CHECKING:
     import aws_cdk as cdk
-
-
-# ---- worker: build and synthesize apps (runs in a subprocess; the only code that loads jsii) ----------------
 
 
 def build_library(stack: cdk.Stack, spec: AppSpec) -> None:
@@ -166,7 +156,7 @@ def build_hand_written(stack: cdk.Stack, spec: AppSpec) -> None:
     policy = cr.AwsCustomResourcePolicy.from_sdk_calls(resources=[queue, f"{INSTANCE_ARN}/transfer-destination/*"])
     for batch, start in enumerate(range(0, len(arns), CONNECT_BATCH_LIMIT)):
         ids = [Fn.select(3, Fn.split("/", arn)) for arn in arns[start : start + CONNECT_BATCH_LIMIT]]
-        parameters = {"InstanceId": instance_id, "QueueId": queue_id, "QuickConnectIds": ids}
+        parameters: dict[str, object] = {"InstanceId": instance_id, "QueueId": queue_id, "QuickConnectIds": ids}
 
         def call(action: str, parameters: dict[str, object] = parameters, batch: int = batch) -> cr.AwsSdkCall:
             return cr.AwsSdkCall(
@@ -198,15 +188,6 @@ def synthesize(spec: AppSpec, outdir: str) -> Path:
     build(stack, spec)
     assembly = app.synth()
     return Path(assembly.get_stack_artifact(stack.artifact_id).template_full_path)
-
-
-def synth_once(spec: AppSpec) -> tuple[float, TemplateStats]:
-    """Build and synthesize the app of ``spec`` into a scratch directory: (seconds taken, template stats)."""
-    with tempfile.TemporaryDirectory(prefix="qc-bench-") as outdir:
-        started = time.perf_counter()
-        template_path = synthesize(spec, outdir)
-        elapsed = time.perf_counter() - started
-        return elapsed, template_stats(template_path)
 
 
 def template_stats(template_path: Path) -> TemplateStats:
@@ -248,52 +229,3 @@ def connect_digest(resources: dict[str, dict[str, Any]]) -> str:
         if resource["Type"].startswith(CONNECT_PREFIX)
     )
     return hashlib.sha256("\n".join(connect).encode()).hexdigest()
-
-
-def worker_main(spec_path: Path, result_path: Path) -> None:
-    """Synthesize the spec in ``spec_path`` ``1 + extra_reps`` times; write a ``SynthResult`` as JSON."""
-    started = time.perf_counter()
-    request = json.loads(spec_path.read_text())
-    spec = AppSpec(**request["spec"])
-    import aws_cdk  # noqa: F401  (starts the jsii kernel and loads aws-cdk-lib)
-
-    import cdk_connect_quickconnect  # noqa: F401  (both variants pay the same imports)
-
-    imports_s = time.perf_counter() - started
-    runs = [synth_once(spec) for _ in range(1 + request["extra_reps"])]
-    times = [elapsed for elapsed, _ in runs]
-    result = SynthResult(imports_s, time.perf_counter() - started, times, runs[-1][1])
-    result_path.write_text(json.dumps(asdict(result)))
-
-
-# ---- parent: run workers ---------------------------------------------------------------------------------
-
-
-def child_environment() -> dict[str, str]:
-    environment = dict(os.environ)
-    environment.setdefault("JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION", "20")
-    environment.setdefault("JSII_RUNTIME_PACKAGE_CACHE_ROOT", str(ROOT / ".cache" / "jsii"))
-    environment.setdefault("CDK_DISABLE_VERSION_CHECK", "1")
-    return environment
-
-
-def run_worker(spec: AppSpec, *, extra_reps: int = 0) -> SynthResult:
-    """Synthesize ``spec`` ``1 + extra_reps`` times in a fresh subprocess and return what it measured."""
-    with tempfile.TemporaryDirectory(prefix="qc-bench-worker-") as scratch:
-        spec_path, result_path = Path(scratch, "spec.json"), Path(scratch, "result.json")
-        spec_path.write_text(json.dumps({"spec": asdict(spec), "extra_reps": extra_reps}))
-        started = time.perf_counter()
-        completed = subprocess.run(
-            [sys.executable, "-m", "benchmarks.run", "--worker", str(spec_path), str(result_path)],
-            cwd=ROOT,
-            env=child_environment(),
-            capture_output=True,
-            text=True,
-            check=False,
-        )
-        wall_s = time.perf_counter() - started
-        if completed.returncode != 0:
-            raise RuntimeError(f"worker for {spec.variant} N={spec.n} failed:\n{completed.stderr}")
-        answer = json.loads(result_path.read_text())
-    answer.update(template=TemplateStats(**answer["template"]), wall_s=wall_s)
-    return SynthResult(**answer)

@@ -2,25 +2,28 @@
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:
-    pass
-
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = ROOT / "src" / "cdk_connect_quickconnect"
 
-FULL_NS = (10, 100, 250, 450)
-QUICK_NS = (10, 100)
-FULL_RUNS = 5
-QUICK_RUNS = 3
-TIMED_WARM_REPS = 2
-"""Warm builds timed per item-1 subprocess, after the cold one and ``JIT_WARM_UP_REPS`` untimed ones."""
-JIT_WARM_UP_REPS = 1
+
+@dataclass(frozen=True)
+class Settings:
+    """How much each figure measures: the full run or the ``--quick`` smoke run."""
+
+    round_trip_ns: tuple[int, int]
+    """The two N the per-quick-connect slope of round trips is taken between: multiples of 50, so that the
+    hand-written app's ``AwsCustomResource`` batches of 50 ids fall evenly."""
+    cpu_ns: tuple[int, ...]
+    cpu_runs: int
+    """Paired runs per N and validation setting of the whole-process CPU figure."""
+    import_runs: int
+
+
+FULL = Settings(round_trip_ns=(50, 450), cpu_ns=(10, 100, 250, 450), cpu_runs=5, import_runs=7)
+QUICK = Settings(round_trip_ns=(50, 150), cpu_ns=(10, 100), cpu_runs=3, import_runs=3)
 
 ACCOUNT = "111122223333"
 REGION = "us-east-1"
@@ -32,6 +35,10 @@ AGENT_FLOW = ("AgentFlow", "Transfer to agent", "AGENT_TRANSFER")
 QUEUE_FLOW = ("QueueFlow", "Transfer to queue", "QUEUE_TRANSFER")
 
 RATIO_TARGET = 1.15
+"""Whole-process CPU, library / hand-written, with aws-cdk-lib's validation off, at N >= ``RATIO_TARGET_FROM_N``."""
+RATIO_TARGET_FROM_N = 100
+LIBRARY_IMPORT_TARGET_MS = 150.0
+"""``import cdk_connect_quickconnect`` over ``import aws_cdk.aws_connect`` alone (difference of medians)."""
 OVERHEAD_TARGET = 9  # two roles, three policies, two functions, two log groups (README: fixed cost)
 IMPORT_TARGET_MS = 150.0
 IMPORT_RUNS = 5
@@ -64,15 +71,6 @@ CLI_CONTEXT = {
 }
 #: CDK's own check of the 500-resource limit at synth; 0 switches it off.
 RESOURCE_LIMIT_CONTEXT = "@aws-cdk/core:stackResourceLimit"
-
-METHOD = (
-    "Method: each measurement is a fresh subprocess that imports aws_cdk and this library (excluded, reported "
-    "below), then builds + synthesizes a new App with the CLI's default context "
-    f"{1 + JIT_WARM_UP_REPS + TIMED_WARM_REPS} times: *cold* is the first (what one `cdk synth` pays), *warm* "
-    f"the median of the last {TIMED_WARM_REPS} (steady state, after Node's JIT has warmed up); medians over the "
-    "runs, library and raw interleaved."
-)
-
 
 # ---- app specs and template statistics (shared by parent and worker) -------------------------------------
 
@@ -125,27 +123,13 @@ class TemplateStats:
         }
 
 
-@dataclass(frozen=True)
-class SynthResult:
-    """A worker's answer: its import time, its synth times (the first one cold) and the last template's stats."""
-
-    imports_s: float
-    worker_s: float
-    """Time spent in the worker's own code: imports, every synth and reading the templates."""
-    times_s: list[float]
-    template: TemplateStats
-    wall_s: float = 0.0
-    """Wall time of the whole subprocess, measured by the parent."""
-
-    @property
-    def cold_s(self) -> float:
-        """The first build + synth of the process: what one ``cdk synth`` pays once imports are done."""
-        return self.times_s[0]
-
-    @property
-    def warm_s(self) -> float:
-        """The steady state: the median of the builds after the cold one and ``JIT_WARM_UP_REPS`` more."""
-        return statistics.median(self.times_s[1 + JIT_WARM_UP_REPS :])
+def scenario(variant: str, n: int, flow_contents: dict[str, str] | None = None) -> AppSpec:
+    """The issue's app: ``n`` USER quick connects on one shared agent-transfer flow, all offered on one imported
+    queue, by ``library`` (one ``QueueQuickConnectAssociation``) or ``hand-written`` (L1s and an
+    ``AwsCustomResource`` per 50 ids, with the flow contents of the library's template)."""
+    if variant == "library":
+        return AppSpec("library", n, associations="one", kinds="user")
+    return AppSpec("hand-written", n, kinds="user", flow_contents=flow_contents or {})
 
 
 def queue_count(n: int, kinds: str = "mix") -> int:

@@ -42,7 +42,7 @@ if TYPE_CHECKING:
     pass
 
 
-# ---- 3. handler cost ---------------------------------------------------------------------------------------
+# ---- 5. handler cost ---------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -187,7 +187,7 @@ def cold_import_ms(root: Path) -> list[float]:
 
 def handler_section(report: Report) -> None:
     report.add(
-        "## 3. Handler cost (real `index.on_event`, real boto3 client, stateful fake Connect API)",
+        "## 5. Handler cost (real `index.on_event`, real boto3 client, stateful fake Connect API)",
         "",
         f"Queue with {EXISTING_ASSOCIATIONS} quick connects already associated (out of band). Create associates k "
         "new ones; Update then drops k//2 of them and adds k//2 new ones. Target: ListQueueQuickConnects pages "

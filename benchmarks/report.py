@@ -9,13 +9,8 @@ import platform
 import subprocess
 from collections.abc import Sequence
 from datetime import datetime, timezone
-from typing import TYPE_CHECKING
 
-from benchmarks.common import METHOD, ROOT
-
-if TYPE_CHECKING:
-    pass
-
+from benchmarks.common import ROOT, Settings
 
 # ---- report ------------------------------------------------------------------------------------------------
 
@@ -54,7 +49,7 @@ def command_output(command: Sequence[str]) -> str:
     return completed.stdout.strip()
 
 
-def header(report: Report, ns: Sequence[int], runs: int) -> None:
+def header(report: Report, settings: Settings) -> None:
     cdk_cli = ROOT / "node_modules" / ".bin" / "cdk"
     report.add(
         "# cdk-connect-quickconnect benchmarks",
@@ -65,6 +60,8 @@ def header(report: Report, ns: Sequence[int], runs: int) -> None:
         f"- aws-cdk-lib {importlib.metadata.version('aws-cdk-lib')}; "
         f"constructs {importlib.metadata.version('constructs')}; "
         f"CDK CLI {command_output([str(cdk_cli), '--version']) if cdk_cli.exists() else 'not installed'}",
-        f"- N = {', '.join(map(str, ns))}; {runs} runs per N and variant. {METHOD}",
+        f"- Round trips at N = {' and '.join(map(str, settings.round_trip_ns))}; whole-process CPU at "
+        f"N = {', '.join(map(str, settings.cpu_ns))}, {settings.cpu_runs} pairs per N and validation setting; "
+        f"imports {settings.import_runs} times each.",
         "",
     )
