@@ -40,9 +40,10 @@ def test_a_user_quick_connect_and_its_association_cost_no_more_than_hand_written
     library = round_trips(tmp_path, "library", kinds="user", associations="one")
     hand_written = round_trips(tmp_path, "hand-written", kinds="user", flow_contents=flow_contents)
     assert library.per_quick_connect <= hand_written.per_quick_connect, library.per_quick_connect_by_kind()
-    # What the four are: the agent's import, the QuickConnect and its CfnQuickConnect, one read of the ARN.
+    # What the three are: the QuickConnect and its CfnQuickConnect, one read of the ARN. The agent's import adds
+    # nothing: its construct is only created when something reads its node.
     assert library.per_quick_connect_by_kind() == {
-        ("CreateRequest", "aws-cdk-lib.Resource"): 2.0,
+        ("CreateRequest", "aws-cdk-lib.Resource"): 1.0,
         ("CreateRequest", "aws-cdk-lib.aws_connect.CfnQuickConnect"): 1.0,
         ("GetRequest", "attrQuickConnectArn"): 1.0,
     }

@@ -7,7 +7,8 @@ ARN, the instance and the id come from.
 
 from __future__ import annotations
 
-from typing import ClassVar, TypeVar
+from typing import ClassVar, TypeVar, cast
+from weakref import WeakKeyDictionary
 
 from aws_cdk import CfnResource, Resource, Stack
 from aws_cdk.interfaces import ResourceEnvironment
@@ -15,7 +16,7 @@ from constructs import Construct, Node
 
 from ._arn import environment_arn, instance_arn_of, resource_id_of
 from ._resource import IConnectResource
-from ._tree import stack_of
+from ._tree import remember_stack, stack_of
 from .lookups import ConnectLookup
 
 _Reference = TypeVar("_Reference", bound="ConnectReference")
@@ -28,8 +29,34 @@ class ImportedArn(Resource):
         super().__init__(scope, id, environment_from_arn=environment_arn(arn))
 
 
+class _PathOf:
+    """Stands for a construct not created yet where only its path is read (``_validation.fail`` reads ``node.path``)."""
+
+    def __init__(self, scope: Construct, id: str) -> None:
+        self._scope = scope
+        self._id = id
+
+    @property
+    def node(self) -> _PathOf:
+        return self
+
+    @property
+    def path(self) -> str:
+        return f"{self._scope.node.path}/{self._id}"
+
+
+#: Imports by ARN whose construct is not created yet, by scope and id: a second import with the same id in the same
+#: scope creates both, so that the construct tree refuses the second one at once, as it would without the delay.
+_PENDING: WeakKeyDictionary[Construct, dict[str, ConnectReference]] = WeakKeyDictionary()
+
+
 class ConnectReference:
-    """A Connect resource known to this app by ARN, by a ``Cfn*`` resource or by a deploy-time lookup."""
+    """A Connect resource known to this app by ARN, by a ``Cfn*`` resource or by a deploy-time lookup.
+
+    An import by ARN adds its construct (``ImportedArn``) to the tree when first needed: when its ``owner``,
+    ``node``, ``stack`` or ``env`` is read. Most imports, like the agent of a USER quick connect, are only read
+    for their ARN, and creating a construct is the costliest call into the jsii kernel.
+    """
 
     #: The kind of resource, as used in messages and to pick the ARN's resource segment (``_arn.ARN_SEGMENTS``).
     KIND: ClassVar[str]
@@ -37,9 +64,17 @@ class ConnectReference:
     ARN_PROPERTY: ClassVar[str]
 
     def __init__(
-        self, owner: Resource | CfnResource, arn: str, instance_arn: str, resource_id: str | None = None
+        self,
+        owner: Resource | CfnResource | None,
+        arn: str,
+        instance_arn: str,
+        resource_id: str | None = None,
+        *,
+        pending: tuple[Construct, str] | None = None,
     ) -> None:
+        """:param pending: for an import by ARN, the scope and id of the construct to create when first needed."""
         self._owner = owner
+        self._pending = pending
         self._arn = arn
         self._instance_arn = instance_arn
         self._given_resource_id = resource_id
@@ -47,8 +82,20 @@ class ConnectReference:
     @classmethod
     def from_arn(cls: type[_Reference], scope: Construct, id: str, arn: str) -> _Reference:
         """A reference to the resource of ``arn``; a malformed concrete ARN fails here, naming ``ARN_PROPERTY``."""
-        owner = ImportedArn(scope, id, arn)
-        return cls(owner, arn, instance_arn_of(owner, cls.ARN_PROPERTY, arn, cls.KIND))
+        instance_arn = instance_arn_of(cast(Construct, _PathOf(scope, id)), cls.ARN_PROPERTY, arn, cls.KIND)
+        return cls._pending_import(scope, id, arn, instance_arn)
+
+    @classmethod
+    def _pending_import(
+        cls: type[_Reference], scope: Construct, id: str, arn: str, instance_arn: str, resource_id: str | None = None
+    ) -> _Reference:
+        reference = cls(None, arn, instance_arn, resource_id, pending=(scope, id))
+        pending = _PENDING.setdefault(scope, {})
+        earlier = pending.pop(id, None)
+        if earlier is not None:
+            _ = earlier.owner, reference.owner  # the tree refuses the second construct with the same id
+        pending[id] = reference
+        return reference
 
     @classmethod
     def from_lookup(cls: type[_Reference], lookup: ConnectLookup) -> _Reference:
@@ -58,22 +105,42 @@ class ConnectReference:
     @property
     def owner(self) -> Resource | CfnResource:
         """The construct that stands for the resource in the tree (constructs made for it go below it)."""
+        if self._owner is None:
+            assert self._pending is not None, "a reference without an owner is a pending import"
+            scope, id = self._pending
+            _PENDING.get(scope, {}).pop(id, None)
+            self._owner = ImportedArn(scope, id, self._arn)
+            remember_stack(self._owner, stack_of(scope))
+            self._pending = None
         return self._owner
 
     @property
     def node(self) -> Node:
         """The construct tree node of :attr:`owner`."""
-        return self._owner.node
+        return self.owner.node
 
     @property
     def stack(self) -> Stack:
-        """The stack the reference was made in."""
-        return stack_of(self._owner)
+        """The stack the reference was made in (a pending import's construct is not created for it)."""
+        if self._pending is not None:
+            return stack_of(self._pending[0])
+        return stack_of(self.owner)
+
+    @property
+    def path(self) -> str:
+        """The construct path of :attr:`owner` (a pending import's construct is not created for it)."""
+        return self._scope_for_messages().node.path
+
+    def _scope_for_messages(self) -> Construct:
+        """What a message about the reference names: its owner, or where a pending import's construct will go."""
+        if self._pending is not None:
+            return cast(Construct, _PathOf(*self._pending))
+        return self.owner
 
     @property
     def env(self) -> ResourceEnvironment:
         """Account and Region of the resource: the ARN's for an import, else its stack's."""
-        return self._owner.env
+        return self.owner.env
 
     @property
     def instance_arn(self) -> str:
@@ -85,7 +152,12 @@ class ConnectReference:
         """The id: the lookup's, else cut from the ARN (an ``Fn::Select`` built on use for a token)."""
         if self._given_resource_id is not None:
             return self._given_resource_id
-        return resource_id_of(self._owner, self.ARN_PROPERTY, self._arn, self.KIND)
+        return resource_id_of(self._scope_for_messages(), self.ARN_PROPERTY, self._arn, self.KIND)
+
+
+def path_of(resource: IConnectResource) -> str:
+    """The construct path of ``resource``, without creating a pending import's construct (safe during synthesis)."""
+    return resource.path if isinstance(resource, ConnectReference) else resource.node.path
 
 
 def owner_of(resource: IConnectResource) -> Construct:

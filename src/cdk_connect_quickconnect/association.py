@@ -12,7 +12,7 @@ from typing import NoReturn
 from weakref import WeakKeyDictionary
 
 import jsii
-from aws_cdk import CustomResource, IStableListProducer, Lazy, RemovalPolicy, Resource
+from aws_cdk import CustomResource, IStableListProducer, Lazy, RemovalPolicy, Resource, Stack
 from aws_cdk import aws_connect as connect
 from constructs import Construct, IConstruct, IValidation
 
@@ -20,7 +20,7 @@ from . import _kinds
 from ._kinds import check_kind, implements, what
 from ._placement import _AppRegistry, check_stack_environment, instance_key, same_instance
 from ._provider import ConnectHandlerProvider
-from ._reference import owner_of
+from ._reference import ConnectReference, owner_of, path_of
 from ._tree import facts_of, remember_stack, stack_of
 from ._validation import ConnectValidationError, comparable, describe, fail, is_token
 from .lookups import ConnectLookup
@@ -178,7 +178,7 @@ class QueueQuickConnectAssociation(Resource):
 
 
 def _fail_listed_twice(association: QueueQuickConnectAssociation, quick_connect: IQuickConnect) -> NoReturn:
-    fail(association, "quick_connects", "list each quick connect once", f"{quick_connect.node.path} twice")
+    fail(association, "quick_connects", "list each quick connect once", f"{path_of(quick_connect)} twice")
 
 
 def _fail_listed_elsewhere(
@@ -189,7 +189,7 @@ def _fail_listed_elsewhere(
         "quick_connects",
         f"not list a quick connect another association already lists on the same queue ({other.node.path}: "
         "deleting either stack would remove it for the other); keep it in one of them",
-        f"{quick_connect.node.path} on {association.queue.node.path}",
+        f"{path_of(quick_connect)} on {path_of(association.queue)}",
     )
 
 
@@ -297,16 +297,17 @@ class _Ownership:
 
     def _resolve_tokens(self) -> dict[str, str]:
         """Token string -> its stack's path and what it resolves to there."""
-        by_stack: dict[str, dict[str, IConstruct]] = {}
+        by_stack: dict[Stack, list[str]] = {}
         for association in self.associations:
             for quick_connect in association.quick_connects:
                 token = quick_connect.quick_connect_arn
                 if is_token(token):
-                    owner = owner_of(quick_connect)
-                    by_stack.setdefault(facts_of(owner).path, {})[token] = owner
+                    stack = _home_stack(quick_connect)
+                    by_stack.setdefault(stack, []).append(token)
         keys: dict[str, str] = {}
-        for path, tokens in by_stack.items():
-            values = stack_of(next(iter(tokens.values()))).resolve(list(tokens))
+        for stack, tokens in by_stack.items():
+            path = facts_of(stack).path
+            values = stack.resolve(tokens)
             keys.update((token, f"{path}:{value!r}") for token, value in zip(tokens, values, strict=True))
         return keys
 
@@ -347,6 +348,8 @@ class _OwnershipCheck:
 
     def _check_no_cfn_queue_lists_them(self) -> None:
         association = self._association
+        if not is_token(association.queue.queue_arn):
+            return  # a queue named by a concrete ARN is not one of the app's CfnQueues (their ARNs are tokens)
         ownership = _Ownership.of(association._registry)
         for cfn_queue in ownership.cfn_queues(association):
             if _app_key(cfn_queue, cfn_queue.attr_queue_arn) != association._queue_key:
@@ -360,8 +363,15 @@ class _OwnershipCheck:
                         f"'quick_connects' must not list a quick connect the CfnQueue {cfn_queue.node.path} already "
                         "lists in its own QuickConnectArns (the queue owns its whole set: the two would undo each "
                         "other on every deploy); list it in one place, got "
-                        f"{describe(quick_connect.node.path)} (at {association.node.path})"
+                        f"{describe(path_of(quick_connect))} (at {association.node.path})"
                     )
+
+
+def _home_stack(quick_connect: IQuickConnect) -> Stack:
+    """The stack ``quick_connect`` was made or imported in (an import's construct is not created for it)."""
+    if isinstance(quick_connect, ConnectReference):
+        return quick_connect.stack
+    return stack_of(owner_of(quick_connect))
 
 
 #: The key of each queue's one association per stack, computed once per queue object (a token is resolved).
