@@ -18,14 +18,14 @@ from benchmarks.apps import synthesize
 from benchmarks.common import AppSpec
 
 #: A request as counted: its kind (``CreateRequest``, ``GetRequest``, ``InvokeRequest``, ...) and what it names
-#: (the class created, the property read, the method called).
+#: (the class created, the property read, the method called; a static one with its class, ``aws-cdk-lib.Stack.of``).
 RequestKey = tuple[str, str]
 
 
 def _request_key(request: Any) -> RequestKey:
-    named = (
-        getattr(request, "property", None) or getattr(request, "method", None) or getattr(request, "fqn", None) or ""
-    )
+    member = getattr(request, "property", None) or getattr(request, "method", None)
+    fqn = getattr(request, "fqn", None)
+    named = f"{fqn}.{member}" if fqn and member else member or fqn or ""
     return type(request).__name__, str(named)
 
 

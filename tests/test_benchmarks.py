@@ -10,7 +10,7 @@ from benchmarks.common import TemplateStats
 from benchmarks.cpu_cost import CpuRuns, cpu_table
 from benchmarks.report import Report
 from benchmarks.round_trip_cost import Counted, RoundTripFigure, round_trip_section
-from benchmarks.round_trips import RequestKey, RoundTrips
+from benchmarks.round_trips import RequestKey, RoundTrips, _request_key
 from benchmarks.worker import WorkerResult, child_environment
 
 CREATE: RequestKey = ("CreateRequest", "aws-cdk-lib.aws_connect.CfnQuickConnect")
@@ -113,3 +113,15 @@ def test_cpu_ratio_is_of_the_medians_and_a_timing_miss_is_reported_without_faili
 def test_validation_is_switched_off_only_when_asked() -> None:
     assert "CDK_VALIDATION" not in child_environment(validation=True)
     assert child_environment(validation=False)["CDK_VALIDATION"] == "false"
+
+
+def test_requests_are_counted_by_kind_and_name_static_ones_with_their_class() -> None:
+    from jsii._kernel.types import CreateRequest, GetRequest, ObjRef, StaticInvokeRequest
+
+    stack = ObjRef("aws-cdk-lib.Stack@10001")
+    assert _request_key(StaticInvokeRequest("aws-cdk-lib.Stack", "of", [])) == (
+        "StaticInvokeRequest",
+        "aws-cdk-lib.Stack.of",
+    )
+    assert _request_key(GetRequest(stack, "node")) == ("GetRequest", "node")
+    assert _request_key(CreateRequest("aws-cdk-lib.App")) == APP
