@@ -95,3 +95,28 @@ def test_importing_the_package_leaves_the_provider_bindings_unloaded() -> None:
     loaded_on_import, loaded_with_a_provider = completed.stdout.splitlines()
     assert loaded_on_import == ""
     assert loaded_with_a_provider.split(",") == provider_modules
+
+
+def test_every_public_name_is_exported_lazily_from_its_module() -> None:
+    import cdk_connect_quickconnect as package
+
+    assert set(package.__all__) == {*package._MODULES, "__version__"}
+    for name in package._MODULES:
+        value = getattr(package, name)
+        assert value.__module__.startswith("cdk_connect_quickconnect."), name
+        assert value.__name__ == name
+
+
+def test_the_command_line_starts_without_aws_cdk_lib() -> None:
+    """``cdk-connect-quickconnect`` reads templates and the Connect API: it never needs aws-cdk-lib or jsii's Node."""
+    import subprocess
+    import sys
+
+    probe = (
+        "import sys\n"
+        "from cdk_connect_quickconnect.cli import build_parser\n"
+        "build_parser()\n"
+        "print(sorted(m for m in ('aws_cdk', 'jsii', 'constructs') if m in sys.modules))\n"
+    )
+    completed = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, check=True, timeout=120)
+    assert completed.stdout.strip() == "[]"
