@@ -73,8 +73,8 @@ def test_references_do_not_import_the_constructs_above_them(module: str, must_no
     assert not _graph()[module] & must_not_import
 
 
-def test_importing_the_package_leaves_the_provider_bindings_unloaded() -> None:
-    """aws_iam, aws_lambda, aws_logs and custom_resources load with the first provider, not with the package.
+def test_importing_every_construct_leaves_the_provider_bindings_unloaded() -> None:
+    """aws_iam, aws_lambda, aws_logs and custom_resources load with the first provider, not with the constructs.
 
     Their Python bindings take most of a second to import; an app that makes no association and no lookup, and the
     command line, never need them.
@@ -84,7 +84,8 @@ def test_importing_the_package_leaves_the_provider_bindings_unloaded() -> None:
 
     provider_modules = ["aws_cdk.aws_iam", "aws_cdk.aws_lambda", "aws_cdk.aws_logs", "aws_cdk.custom_resources"]
     probe = (
-        "import sys, cdk_connect_quickconnect\n"
+        "import sys\n"
+        "from cdk_connect_quickconnect import *\n"
         f"print(','.join(m for m in {provider_modules!r} if m in sys.modules))\n"
         "from aws_cdk import App, Stack\n"
         "from cdk_connect_quickconnect._provider import ConnectHandlerProvider\n"
