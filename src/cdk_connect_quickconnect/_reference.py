@@ -54,8 +54,9 @@ class ConnectReference:
     """A Connect resource known to this app by ARN, by a ``Cfn*`` resource or by a deploy-time lookup.
 
     An import by ARN adds its construct (``ImportedArn``) to the tree when first needed: when its ``owner``,
-    ``node``, ``stack`` or ``env`` is read. Most imports, like the agent of a USER quick connect, are only read
-    for their ARN, and creating a construct is the costliest call into the jsii kernel.
+    ``node`` or ``env`` is read (``stack`` and ``path`` are answered without it). Most imports, like the agent of
+    a USER quick connect, are only read for their ARN, and creating a construct is the costliest call into the
+    jsii kernel.
     """
 
     #: The kind of resource, as used in messages and to pick the ARN's resource segment (``_arn.ARN_SEGMENTS``).
