@@ -36,6 +36,7 @@ from ._adopt_code import (
     generate,
 )
 from ._errors import CliError
+from ._instance_args import add_instance_arguments, connect_to_instance
 
 PROG = "cdk-connect-quickconnect"
 #: CloudFormation's limit of resources in one template.
@@ -80,12 +81,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], co
         epilog=_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    live = parser.add_argument_group("instance (read-only)")
-    instance = live.add_mutually_exclusive_group(required=True)
-    instance.add_argument("--instance-arn", metavar="ARN", help="the instance's ARN (its Region is used)")
-    instance.add_argument("--instance-alias", metavar="ALIAS", help="the instance's alias, looked up in --region")
-    live.add_argument("--region", help="Region of --instance-alias (default: the AWS configuration's)")
-    live.add_argument("--profile", help="AWS named profile (default: the environment's credentials)")
+    live = add_instance_arguments(parser, "instance (read-only)", required=True)
     live.add_argument(
         "--queue",
         action="append",
@@ -113,12 +109,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], co
 
 def run(args: argparse.Namespace) -> int:
     """Adopt as the arguments ask; return the exit status."""
-    if args.instance_arn is not None:
-        instance_arn = _live.resolve_instance_arn(None, instance_arn=args.instance_arn)
-        client = _live.make_client(region=_live.region_of(instance_arn), profile=args.profile)
-    else:
-        client = _live.make_client(region=args.region, profile=args.profile)
-        instance_arn = _live.resolve_instance_arn(client, alias=args.instance_alias)
+    client, instance_arn = connect_to_instance(args)
     written = adopt(
         client,
         instance_arn,

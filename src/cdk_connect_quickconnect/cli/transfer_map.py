@@ -9,6 +9,7 @@ from typing import Any
 
 from . import _assembly, _diff, _live
 from ._errors import CliError
+from ._instance_args import add_instance_arguments, connect_to_instance
 from ._model import TransferMap, from_snapshot, keep_queues
 from ._render import mermaid_size_warning, render_dot, render_json, render_mermaid
 
@@ -52,12 +53,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], co
         "assembly", nargs="?", type=Path, metavar="ASSEMBLY", help="a cloud assembly directory (cdk.out)"
     )
     parser.add_argument("--diff", action="store_true", help="compare ASSEMBLY with the instance: exit 1 on drift")
-    live = parser.add_argument_group("live instance (read-only)")
-    instance = live.add_mutually_exclusive_group()
-    instance.add_argument("--instance-arn", metavar="ARN", help="the instance's ARN (its Region is used)")
-    instance.add_argument("--instance-alias", metavar="ALIAS", help="the instance's alias, looked up in --region")
-    live.add_argument("--region", help="Region of --instance-alias (default: the AWS configuration's)")
-    live.add_argument("--profile", help="AWS named profile (default: the environment's credentials)")
+    live = add_instance_arguments(parser, "live instance (read-only)", required=False)
     live.add_argument("--agents", action="store_true", help="also read every user, shown behind their routing profile")
     output = parser.add_argument_group("output")
     output.add_argument(
@@ -136,12 +132,7 @@ def _only_queues(transfer_map: TransferMap, names: list[str] | None) -> Transfer
 
 def read_live(args: argparse.Namespace, client: Any = None, **options: Any) -> _live.InstanceSnapshot:
     """Read the instance named by the arguments (a client is made from --region/--profile unless given)."""
-    if args.instance_arn is not None:
-        instance_arn = _live.resolve_instance_arn(None, instance_arn=args.instance_arn)
-        client = client or _live.make_client(region=_live.region_of(instance_arn), profile=args.profile)
-    else:
-        client = client or _live.make_client(region=args.region, profile=args.profile)
-        instance_arn = _live.resolve_instance_arn(client, alias=args.instance_alias)
+    client, instance_arn = connect_to_instance(args, client)
     read_options: dict[str, Any] = {"queue_names": args.queue, "agents": args.agents, **options}
     return _live.read_instance(
         client, instance_arn, progress=_live.default_progress(), alias=args.instance_alias, **read_options
