@@ -10,12 +10,11 @@ The registry and each stack's facts are found once per stack (``_tree``), not on
 from __future__ import annotations
 
 from typing import Any
-from weakref import WeakKeyDictionary
 
 from constructs import Construct, IConstruct
 
 from ._arn import parse_arn
-from ._tree import facts_of, stack_of
+from ._tree import facts_of, only_child, stack_of
 from ._validation import fail, is_token
 
 #: The construct id of the registry under the app root.
@@ -39,15 +38,7 @@ class _AppRegistry(Construct):
     @classmethod
     def of(cls, scope: IConstruct) -> _AppRegistry:
         root = facts_of(scope).root
-        registry = _REGISTRIES.get(root)
-        if registry is None:
-            existing = root.node.try_find_child(REGISTRY_ID)
-            registry = existing if isinstance(existing, _AppRegistry) else cls(root, REGISTRY_ID)  # type: ignore[arg-type]
-            _REGISTRIES[root] = registry
-        return registry
-
-
-_REGISTRIES: WeakKeyDictionary[IConstruct, _AppRegistry] = WeakKeyDictionary()
+        return only_child(root, REGISTRY_ID, cls, lambda: cls(root, REGISTRY_ID))  # type: ignore[arg-type]
 
 
 def register_instance_alias(scope: IConstruct, instance_arn: str, alias: str) -> None:

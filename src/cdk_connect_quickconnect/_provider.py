@@ -5,13 +5,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
-from weakref import WeakKeyDictionary
 
-from aws_cdk import Duration, RemovalPolicy, Stack
+from aws_cdk import Duration, RemovalPolicy
 from constructs import Construct
 
 from ._nag import LAMBDA_BASIC_EXECUTION, acknowledge, acknowledge_wildcard_resources
-from ._tree import stack_of
+from ._tree import only_child, stack_of
 from ._validation import comparable, fail
 
 if TYPE_CHECKING:
@@ -26,6 +25,8 @@ _UNSCOPABLE_REASON = "connect:ListInstances and ds:DescribeDirectories support n
 
 #: The construct id of the singleton under its stack.
 PROVIDER_ID = "ConnectQuickConnectProvider"
+#: The construct id, under the provider, of the policy holding the Connect grants of its custom resources.
+ACCESS_POLICY_ID = "ConnectAccess"
 #: Where the handler code lives; the asset keeps only ``_handlers/*.py``.
 _PACKAGE_DIR = Path(__file__).resolve().parent
 _ASSET_EXCLUDES = ["*", "!_handlers", "!_handlers/*.py"]
@@ -64,8 +65,6 @@ _RETENTION_BY_DAYS = {
     3653: "TEN_YEARS",
 }
 _REMOVAL_POLICIES = {"destroy": RemovalPolicy.DESTROY, "retain": RemovalPolicy.RETAIN}
-#: The provider of each stack, found once.
-_PROVIDERS: WeakKeyDictionary[Stack, ConnectHandlerProvider] = WeakKeyDictionary()
 
 
 class ConnectHandlerProvider(Construct):
@@ -79,12 +78,7 @@ class ConnectHandlerProvider(Construct):
     def of(cls, scope: Construct) -> ConnectHandlerProvider:
         """The provider of ``scope``'s stack, created on first use."""
         stack = stack_of(scope)
-        provider = _PROVIDERS.get(stack)
-        if provider is None:
-            existing = stack.node.try_find_child(PROVIDER_ID)
-            provider = existing if isinstance(existing, ConnectHandlerProvider) else cls(stack, PROVIDER_ID)
-            _PROVIDERS[stack] = provider
-        return provider
+        return only_child(stack, PROVIDER_ID, cls, lambda: cls(stack, PROVIDER_ID))
 
     def __init__(self, scope: Construct, id: str) -> None:
         # Imported on first use only: the Python bindings of these modules take ~0.4 s to import, and an app
@@ -173,10 +167,10 @@ class ConnectHandlerProvider(Construct):
     def _access_policy(self) -> iam.Policy:
         from aws_cdk import aws_iam as iam
 
-        existing = self.node.try_find_child("ConnectAccess")
-        if isinstance(existing, iam.Policy):
-            return existing
-        return iam.Policy(self, "ConnectAccess", roles=[self.role])
+        def create() -> iam.Policy:
+            return iam.Policy(self, ACCESS_POLICY_ID, roles=[self.role])
+
+        return only_child(self, ACCESS_POLICY_ID, iam.Policy, create)
 
     def _first_grant(self, policy: str, actions: Sequence[str], resources: Sequence[str]) -> bool:
         """Whether this grant is new to ``policy`` (and remember it): the same grant twice adds one statement."""

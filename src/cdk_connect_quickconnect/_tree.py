@@ -8,7 +8,9 @@ hand-written L1 code pays (``benchmarks.round_trips``).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 from weakref import WeakKeyDictionary
 
 from aws_cdk import Stack
@@ -16,6 +18,9 @@ from constructs import IConstruct
 
 _STACKS: WeakKeyDictionary[IConstruct, Stack] = WeakKeyDictionary()
 _FACTS: WeakKeyDictionary[Stack, StackFacts] = WeakKeyDictionary()
+_CHILDREN: WeakKeyDictionary[IConstruct, dict[str, IConstruct]] = WeakKeyDictionary()
+
+_Child = TypeVar("_Child", bound=IConstruct)
 
 
 @dataclass(frozen=True)
@@ -57,3 +62,17 @@ def facts_of(scope: IConstruct) -> StackFacts:
         facts = StackFacts(path=node.path, account=stack.account, region=stack.region, root=node.root)
         _FACTS[stack] = facts
     return facts
+
+
+def only_child(parent: IConstruct, id: str, kind: type[_Child], create: Callable[[], _Child]) -> _Child:
+    """The one ``kind`` child ``id`` of ``parent`` (e.g. a stack's provider), made by ``create`` if the tree has none.
+
+    The tree is asked once per parent and id; later calls are answered from Python.
+    """
+    children = _CHILDREN.setdefault(parent, {})
+    child = children.get(id)
+    if not isinstance(child, kind):
+        existing = parent.node.try_find_child(id)
+        child = existing if isinstance(existing, kind) else create()
+        children[id] = child
+    return child
