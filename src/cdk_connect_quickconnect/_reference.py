@@ -45,6 +45,11 @@ class _PathOf:
         return f"{self._scope.node.path}/{self._id}"
 
 
+def construct_to_come(scope: Construct, id: str) -> Construct:
+    """What messages name a construct not created yet by: ``scope``'s path and ``id`` (``fail`` reads only that)."""
+    return cast(Construct, _PathOf(scope, id))
+
+
 #: Imports by ARN whose construct is not created yet, by scope and id: a second import with the same id in the same
 #: scope creates both, so that the construct tree refuses the second one at once, as it would without the delay.
 _PENDING: WeakKeyDictionary[Construct, dict[str, ConnectReference]] = WeakKeyDictionary()
@@ -83,7 +88,7 @@ class ConnectReference:
     @classmethod
     def from_arn(cls: type[_Reference], scope: Construct, id: str, arn: str) -> _Reference:
         """A reference to the resource of ``arn``; a malformed concrete ARN fails here, naming ``ARN_PROPERTY``."""
-        instance_arn = instance_arn_of(cast(Construct, _PathOf(scope, id)), cls.ARN_PROPERTY, arn, cls.KIND)
+        instance_arn = instance_arn_of(construct_to_come(scope, id), cls.ARN_PROPERTY, arn, cls.KIND)
         return cls._pending_import(scope, id, arn, instance_arn)
 
     @classmethod
@@ -135,7 +140,7 @@ class ConnectReference:
     def _scope_for_messages(self) -> Construct:
         """What a message about the reference names: its owner, or where a pending import's construct will go."""
         if self._pending is not None:
-            return cast(Construct, _PathOf(*self._pending))
+            return construct_to_come(*self._pending)
         return self.owner
 
     @property

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Protocol, cast, runtime_checkable
+from typing import Protocol, runtime_checkable
 
 from constructs import Construct, Node
 
-from ._arn import instance_id_of, parse_arn
+from ._arn import instance_id_of
 from ._placement import register_instance_alias
-from ._reference import ConnectReference, _PathOf
+from ._reference import ConnectReference, construct_to_come
 from .lookups import ConnectLookup, arn_from_context
 
 
@@ -47,9 +47,7 @@ class _InstanceReference(ConnectReference):
     @classmethod
     def from_instance_arn(cls, scope: Construct, id: str, instance_arn: str) -> _InstanceReference:
         """A reference to the instance of ``instance_arn``; a malformed concrete ARN fails here."""
-        path = cast(Construct, _PathOf(scope, id))
-        parse_arn(path, cls.ARN_PROPERTY, instance_arn, None)
-        instance_id = instance_id_of(path, cls.ARN_PROPERTY, instance_arn)
+        instance_id = instance_id_of(construct_to_come(scope, id), cls.ARN_PROPERTY, instance_arn)
         return cls._pending_import(scope, id, instance_arn, instance_arn, instance_id)
 
     @property
