@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import tempfile
-import time
 from collections import Counter
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -190,15 +188,6 @@ def synthesize(spec: AppSpec, outdir: str) -> Path:
     build(stack, spec)
     assembly = app.synth()
     return Path(assembly.get_stack_artifact(stack.artifact_id).template_full_path)
-
-
-def synth_once(spec: AppSpec) -> tuple[float, TemplateStats]:
-    """Build and synthesize the app of ``spec`` into a scratch directory: (seconds taken, template stats)."""
-    with tempfile.TemporaryDirectory(prefix="qc-bench-") as outdir:
-        started = time.perf_counter()
-        template_path = synthesize(spec, outdir)
-        elapsed = time.perf_counter() - started
-        return elapsed, template_stats(template_path)
 
 
 def template_stats(template_path: Path) -> TemplateStats:

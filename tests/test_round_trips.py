@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from benchmarks.apps import synth_once
+from benchmarks.apps import synthesize, template_stats
 from benchmarks.common import AppSpec
 from benchmarks.round_trips import RoundTrips, count_app
 
@@ -19,10 +19,10 @@ LOW_N, HIGH_N = 50, 150
 
 
 @pytest.fixture(scope="module")
-def flow_contents() -> dict[str, str]:
+def flow_contents(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """The library's flow contents, which the hand-written variant deploys as they are."""
-    _, stats = synth_once(AppSpec("library", 1))
-    return stats.flow_contents
+    outdir = tmp_path_factory.mktemp("library")
+    return template_stats(synthesize(AppSpec("library", 1), str(outdir))).flow_contents
 
 
 def round_trips(tmp_path: Path, variant: str, **spec: object) -> RoundTrips:
