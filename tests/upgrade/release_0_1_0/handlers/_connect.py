@@ -1,0 +1,444 @@
+"""Amazon Connect calls shared by the handlers: one deadline per request, errors classed by the API model.
+
+Also one JSON log line per call, and pagination.
+
+Every request gets one `Budget` from the Lambda context (`context.get_remaining_time_in_millis()`): no retry,
+backoff or attempt may start unless it can end before the budget's deadline, and while a handler is still
+changing a queue (the *forward* phase) it also keeps back the time its undo would need. Errors are sorted
+into the classes of `ERROR_CLASSES`, written from botocore's ``connect`` service model (each code's shape and
+HTTP status; a test holds the table to the model):
+
+- rate (``ThrottlingException``, ``TooManyRequestsException``; 429), server (``InternalServiceException``
+  and any 5xx) and dropped connections: retried with full-jitter exponential backoff inside the deadline;
+- quota (``LimitExceededException``, 429 like throttling but a quota; ``ServiceQuotaExceededException``,
+  402) and invalid parameter (400): never retried, the message says what to change;
+- not yet consistent (``ResourceNotFoundException`` 404, ``InvalidRequestException`` 400): retried only when
+  the caller expects ids created moments before, and only inside `CONSISTENCY_WINDOW_SECONDS`;
+- access denied (403): retried for `IAM_WINDOW_SECONDS` from the first denial of the request (a policy
+  created in the same deployment takes seconds to apply), then reported naming the action and resource.
+
+A call that fails for good raises `ConnectCallError`, whose message names the operation, its target,
+Connect's answer and what to do.
+"""
+
+from __future__ import annotations
+
+import enum
+import json
+import math
+import random
+import re
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeAlias
+
+from botocore.exceptions import BotoCoreError, ClientError, HTTPClientError
+from botocore.exceptions import ConnectionError as TransportError
+
+ConnectClient: TypeAlias = Any
+"""A boto3 ``connect`` client. boto3 ships no type information, so this is the one place it is ``Any``."""
+
+RESOURCE_NOT_FOUND = "ResourceNotFoundException"
+OUT_OF_TIME = "OutOfTime"
+"""`ConnectCallError.code` when the call stopped because the request's deadline was near, not on an answer."""
+
+CONNECT_TIMEOUT_SECONDS = 3
+READ_TIMEOUT_SECONDS = 10
+MAX_ATTEMPT_SECONDS = CONNECT_TIMEOUT_SECONDS + READ_TIMEOUT_SECONDS
+"""The longest one attempt can take with the handler's client timeouts: no attempt starts with less time left."""
+RETURN_MARGIN_SECONDS = 5.0
+"""Kept back from the Lambda's remaining time to log and return the answer to the Provider framework."""
+DEFAULT_TIMEOUT_SECONDS = 300.0
+"""The deadline of a request invoked without a Lambda context (a direct call): the handler's Lambda timeout."""
+CONSISTENCY_WINDOW_SECONDS = 30.0
+"""How long after the first not-found of a request ids created moments before are waited for."""
+IAM_WINDOW_SECONDS = 60.0
+"""How long after the first AccessDeniedException of a request a new policy is waited for."""
+
+
+class ErrorClass(enum.Enum):
+    """What an error means for the request, and so whether it is retried."""
+
+    RATE = "rate limit"
+    SERVER = "service error"
+    TRANSPORT = "connection error"
+    QUOTA = "service quota"
+    INVALID = "invalid parameter"
+    NOT_YET_CONSISTENT = "not found (yet)"
+    ACCESS_DENIED = "access denied"
+    OTHER = "error"
+
+
+ERROR_CLASSES: Mapping[str, ErrorClass] = {
+    "ThrottlingException": ErrorClass.RATE,  # 429 "The throttling limit has been exceeded."
+    "TooManyRequestsException": ErrorClass.RATE,  # 429 "rate-related API limits are exceeded"
+    "LimitExceededException": ErrorClass.QUOTA,  # 429 "The allowed limit for the resource has been exceeded."
+    "ServiceQuotaExceededException": ErrorClass.QUOTA,  # 402 "The service quota has been exceeded."
+    "InvalidParameterException": ErrorClass.INVALID,  # 400
+    "InvalidRequestException": ErrorClass.NOT_YET_CONSISTENT,  # 400, also answered for an id created just now
+    "ResourceNotFoundException": ErrorClass.NOT_YET_CONSISTENT,  # 404
+    "AccessDeniedException": ErrorClass.ACCESS_DENIED,  # 403
+    "InternalServiceException": ErrorClass.SERVER,  # 500
+}
+"""Connect's error codes (botocore's ``connect`` model) and their class; `tests` hold it to the model."""
+
+_RETRIED_ALWAYS = frozenset({ErrorClass.RATE, ErrorClass.SERVER, ErrorClass.TRANSPORT})
+_PAGING_PARAMS = frozenset({"NextToken", "MaxResults"})
+
+
+@dataclass
+class Backoff:
+    """Full-jitter exponential backoff, and the clock and sleep every budget uses (tests replace them)."""
+
+    base_seconds: float = 0.5
+    cap_seconds: float = 8.0
+    sleep: Callable[[float], None] = time.sleep
+    random: Callable[[], float] = random.random
+    clock: Callable[[], float] = time.monotonic
+
+    def delay_before(self, attempt: int) -> float:
+        """Seconds to wait before `attempt` (2, 3, ...): uniform in [0, min(cap, base * 2 ** (attempt - 2))]."""
+        return self.random() * min(self.cap_seconds, self.base_seconds * 2.0 ** (attempt - 2))
+
+
+BACKOFF = Backoff()
+"""The policy `call` uses; tests replace it (or its ``sleep``, ``random`` and ``clock``) so nothing sleeps."""
+
+
+@dataclass
+class Budget:
+    """The time one request may spend: a deadline, the time kept back for an undo, and what calls cost so far.
+
+    `ends_at` is on `Backoff.clock`'s scale. While `undoing` is false, `undo_calls` (set by the handler as it
+    goes) calls' worth of time is kept back, while it is true `check_calls`: each costs the mean seconds a
+    call has taken in this request, throttling waits included (between `MIN_CALL_SECONDS` and
+    `MAX_CALL_SECONDS`), doubled, plus one attempt's worst case.
+    """
+
+    ends_at: float
+    started_at: float
+    undo_calls: int = 0
+    undoing: bool = False
+    check_calls: int = 0
+    """While undoing: calls' worth of time kept back to re-read the queue should the undo fail."""
+    calls: int = 0
+    call_seconds: float = 0.0
+    errors: dict[str, int] = field(default_factory=dict)
+    first_not_found_at: float | None = None
+    first_denied_at: float | None = None
+
+    MIN_CALL_SECONDS = 1.0
+    """A floor for the time one call costs: Connect's documented default rate is 2 requests/s."""
+    MAX_CALL_SECONDS = 20.0
+    """A ceiling for it: one storm ridden out early in a request must not stop it for good."""
+
+    @classmethod
+    def from_context(cls, context: object) -> Budget:
+        """The budget of a request whose Lambda `context` says how long is left (a default without one)."""
+        remaining_ms = getattr(context, "get_remaining_time_in_millis", None)
+        remaining = remaining_ms() / 1000.0 if callable(remaining_ms) else DEFAULT_TIMEOUT_SECONDS
+        return cls.lasting(remaining - RETURN_MARGIN_SECONDS)
+
+    @classmethod
+    def lasting(cls, seconds: float) -> Budget:
+        """A budget ending `seconds` from now."""
+        now = BACKOFF.clock()
+        return cls(ends_at=now + seconds, started_at=now)
+
+    @property
+    def seconds_per_call(self) -> float:
+        """What one call has cost in this request on average, waits for throttling included."""
+        observed = self.call_seconds / self.calls if self.calls else 0.0
+        return min(self.MAX_CALL_SECONDS, max(self.MIN_CALL_SECONDS, observed))
+
+    @property
+    def reserve(self) -> float:
+        """Seconds kept back: for the undo while going forward, for a re-read of the queue while undoing."""
+        kept_calls = self.check_calls if self.undoing else self.undo_calls
+        if kept_calls <= 0:
+            return 0.0
+        return MAX_ATTEMPT_SECONDS + 2.0 * kept_calls * self.seconds_per_call
+
+    def left(self) -> float:
+        """Seconds left for the current phase."""
+        return self.ends_at - self.reserve - BACKOFF.clock()
+
+    def allows(self, seconds: float) -> bool:
+        """Whether something taking `seconds` and then one attempt can still end in this phase."""
+        return seconds + MAX_ATTEMPT_SECONDS <= self.left()
+
+    def record_call(self, seconds: float) -> None:
+        self.calls += 1
+        self.call_seconds += seconds
+
+    def record_error(self, code: str, error_class: ErrorClass) -> None:
+        self.errors[code] = self.errors.get(code, 0) + 1
+        now = BACKOFF.clock()
+        if error_class is ErrorClass.NOT_YET_CONSISTENT and self.first_not_found_at is None:
+            self.first_not_found_at = now
+        if error_class is ErrorClass.ACCESS_DENIED and self.first_denied_at is None:
+            self.first_denied_at = now
+
+    def within_window(self, error_class: ErrorClass) -> bool:
+        """Whether a not-found or an access denial may still be waited out."""
+        if error_class is ErrorClass.NOT_YET_CONSISTENT:
+            first, window = self.first_not_found_at, CONSISTENCY_WINDOW_SECONDS
+        elif error_class is ErrorClass.ACCESS_DENIED:
+            first, window = self.first_denied_at, IAM_WINDOW_SECONDS
+        else:
+            return False
+        return first is not None and BACKOFF.clock() - first < window
+
+    def waited(self, error_class: ErrorClass) -> float:
+        """Seconds since the first not-found or access denial of this request (0 for other classes)."""
+        first = {
+            ErrorClass.NOT_YET_CONSISTENT: self.first_not_found_at,
+            ErrorClass.ACCESS_DENIED: self.first_denied_at,
+        }.get(error_class)
+        return 0.0 if first is None else BACKOFF.clock() - first
+
+    def describe_errors(self) -> str:
+        """The errors answered so far, e.g. ``38 ThrottlingException``; empty if none."""
+        return ", ".join(f"{count} {code}" for code, count in sorted(self.errors.items()))
+
+
+class ConnectCallError(Exception):
+    """A Connect call failed for good: not retryable, its retry window over, or no time left to retry."""
+
+    def __init__(
+        self,
+        operation: str,
+        params: Mapping[str, Any],
+        code: str,
+        message: str,
+        attempts: int,
+        error_class: ErrorClass,
+        *,
+        resource: str | None = None,
+        out_of_time: bool = False,
+        waited: float = 0.0,
+    ):
+        self.operation = operation
+        self.code = code
+        self.error_class = error_class
+        self.connect_message = message
+        self.attempts = attempts
+        self.out_of_time = out_of_time
+        target = describe_target(params)
+        answer = f"Connect answered {code}: {message}" if code != OUT_OF_TIME else message
+        super().__init__(
+            f"{operation} for {target} failed after {attempts} attempt(s): {answer}"
+            f"{_advice(operation, error_class, resource or target, out_of_time, waited)}"
+        )
+
+
+def _advice(operation: str, error_class: ErrorClass, resource: str, out_of_time: bool, waited: float) -> str:
+    """What a user can do about a failed call, by its class."""
+    if out_of_time:
+        return (
+            ". Stopped retrying to finish before the Lambda timeout (keeping time to undo); Connect's API rate "
+            "in this account and Region is contended: deploy again later, or ask for a higher API rate quota"
+        )
+    if error_class is ErrorClass.QUOTA:
+        return (
+            " (a service quota, not a rate: not retried). Raise the Amazon Connect quota named above in the "
+            "Service Quotas console, or list fewer quick connects"
+        )
+    if error_class is ErrorClass.INVALID:
+        return " (not retried): a value in the resource's properties is not valid for Connect; correct it"
+    if error_class is ErrorClass.ACCESS_DENIED:
+        return (
+            f". The handler's role is not allowed connect:{operation} on {resource}, still denied after "
+            f"{waited:.0f} s (longer than IAM takes to apply a new policy): check the stack's ConnectAccess policy, "
+            "and any service control policy or permissions boundary that applies to the role"
+        )
+    if error_class is ErrorClass.NOT_YET_CONSISTENT:
+        return f" (waited {waited:.0f} s for it): check that it exists in this instance" if waited else ""
+    return ""
+
+
+def describe_target(params: Mapping[str, Any]) -> str:
+    """Say in words what a request was about: its queue, instance, quick connects and other filters."""
+    parts = []
+    if "QueueId" in params:
+        parts.append(f"queue {params['QueueId']}")
+    if "InstanceId" in params:
+        parts.append(f"instance {params['InstanceId']}")
+    if "QuickConnectIds" in params:
+        parts.append(f"quick connects [{', '.join(params['QuickConnectIds'])}]")
+    named = {"QueueId", "InstanceId", "QuickConnectIds"} | _PAGING_PARAMS
+    parts.extend(f"{key}={json.dumps(value, default=str)}" for key, value in params.items() if key not in named)
+    return ", ".join(parts) or "the account"
+
+
+def snake_case(operation: str) -> str:
+    """Turn an API operation name into the boto3 method name: ``ListQueues`` -> ``list_queues``."""
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", operation).lower()
+
+
+def id_from_arn(arn: str) -> str:
+    """Return the last path segment of an ARN: the resource id of any Connect ARN."""
+    return arn.rsplit("/", 1)[-1]
+
+
+def call(
+    client: ConnectClient,
+    operation: str,
+    log: Mapping[str, object],
+    budget: Budget,
+    *,
+    retry_not_found: bool = False,
+    resource: str | None = None,
+    **params: Any,
+) -> dict[str, Any]:
+    """Call `operation` with `params` within `budget`, retrying what its class allows; return Connect's response.
+
+    `log` is added to the JSON line logged for each attempt. `retry_not_found` waits out not-found answers
+    for ids created moments before (inside the consistency window). `resource` (an ARN) names the target in
+    an access-denied message. Raises `ConnectCallError` when the call fails for good or time runs out.
+    """
+    method = getattr(client, snake_case(operation))
+    policy = BACKOFF
+    started = policy.clock()
+    attempt = 1
+    if not budget.allows(0.0):
+        raise _out_of_time(operation, params, budget, attempt=0, last_code=None)
+    while True:
+        attempt_started = policy.clock()
+        try:
+            response: dict[str, Any] = method(**params)
+        except (ClientError, BotoCoreError) as error:
+            code, message, error_class = classify(error)
+            budget.record_error(code, error_class)
+            _log_attempt(operation, log, attempt, code, policy.clock() - attempt_started)
+            retryable = error_class in _RETRIED_ALWAYS or (
+                budget.within_window(error_class)
+                and (error_class is not ErrorClass.NOT_YET_CONSISTENT or retry_not_found)
+            )
+            if not retryable:
+                waited = budget.waited(error_class) if retry_not_found or error_class is ErrorClass.ACCESS_DENIED else 0
+                raise ConnectCallError(
+                    operation, params, code, message, attempt, error_class, resource=resource, waited=waited
+                ) from error
+            delay = policy.delay_before(attempt + 1)
+            if not budget.allows(delay):
+                raise _out_of_time(operation, params, budget, attempt=attempt, last_code=code) from error
+            policy.sleep(delay)
+            attempt += 1
+            continue
+        finished = policy.clock()
+        _log_attempt(operation, log, attempt, "ok", finished - attempt_started)
+        budget.record_call(finished - started)
+        return response
+
+
+def _out_of_time(
+    operation: str, params: Mapping[str, Any], budget: Budget, *, attempt: int, last_code: str | None
+) -> ConnectCallError:
+    left = max(0.0, budget.ends_at - BACKOFF.clock())
+    why = f"last answer {last_code}; " if last_code else ""
+    kept_for = "to re-read the queue" if budget.undoing else "to undo"
+    message = (
+        f"not enough time left ({why}{left:.0f} s before the Lambda timeout, "
+        f"{budget.reserve:.0f} s of it kept {kept_for}; errors so far: {budget.describe_errors() or 'none'})"
+    )
+    error_class = ERROR_CLASSES.get(last_code or "", ErrorClass.RATE)
+    return ConnectCallError(operation, params, OUT_OF_TIME, message, attempt, error_class, out_of_time=True)
+
+
+def paginate(
+    client: ConnectClient,
+    operation: str,
+    items_key: str,
+    log: Mapping[str, object],
+    budget: Budget,
+    *,
+    retry_not_found: bool = False,
+    resource: str | None = None,
+    **params: Any,
+) -> list[dict[str, Any]]:
+    """Call a paginated `operation` through every ``NextToken`` page; return all ``items_key`` items."""
+
+    def fetch_page(page_params: dict[str, Any], page: int) -> dict[str, Any]:
+        log_line = {**log, "page": page}
+        return call(
+            client, operation, log_line, budget, retry_not_found=retry_not_found, resource=resource, **page_params
+        )
+
+    items = collect_pages(operation, items_key, fetch_page, params)
+    assert items is not None, "call() raises instead of answering None"
+    return items
+
+
+def collect_pages(
+    operation: str,
+    items_key: str,
+    fetch_page: Callable[[dict[str, Any], int], Mapping[str, Any] | None],
+    params: Mapping[str, Any],
+) -> list[Any] | None:
+    """Every ``items_key`` item of a paginated `operation`, following ``NextToken`` to the last page.
+
+    ``fetch_page(params, page_number)`` makes one call; when it answers None (a resource gone meanwhile),
+    so does this. A token seen twice raises RuntimeError instead of looping forever. Shared by the handlers
+    and the command line's instance reader.
+    """
+    items: list[Any] = []
+    seen_tokens: set[str] = set()
+    page_params = dict(params)
+    page = 1
+    while True:
+        response = fetch_page(page_params, page)
+        if response is None:
+            return None
+        items.extend(response.get(items_key, []))
+        token = response.get("NextToken")
+        if not token:
+            return items
+        if token in seen_tokens:
+            raise RuntimeError(f"{operation} returned NextToken {token!r} twice: refusing to loop forever")
+        seen_tokens.add(token)
+        page_params = {**page_params, "NextToken": token}
+        page += 1
+
+
+def pages_for(count: int, page_size: int) -> int:
+    """Pages a list of `count` items takes at `page_size` per page (one even when empty)."""
+    return max(1, math.ceil(count / page_size))
+
+
+def classify(error: ClientError | BotoCoreError) -> tuple[str, str, ErrorClass]:
+    """Return (error code, message, class) of a failed attempt.
+
+    A code the table does not know is classed by its HTTP status: 5xx is a service error, anything else is
+    not retried.
+    """
+    if isinstance(error, BotoCoreError):
+        # With botocore's own retries off, a dropped connection or read timeout surfaces here.
+        transient = isinstance(error, TransportError | HTTPClientError)
+        return type(error).__name__, str(error), ErrorClass.TRANSPORT if transient else ErrorClass.OTHER
+    details = error.response.get("Error", {})
+    code = str(details.get("Code", "Unknown"))
+    message = str(details.get("Message", error))
+    if code in ERROR_CLASSES:
+        return code, message, ERROR_CLASSES[code]
+    status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0))
+    return code, message, ErrorClass.SERVER if status >= 500 else ErrorClass.OTHER
+
+
+def log_note(event: str, details: Mapping[str, object]) -> None:
+    """Print one JSON line about a decision that made no Connect call."""
+    print(json.dumps({"event": event, **details}, default=str), flush=True)
+
+
+def _log_attempt(operation: str, log: Mapping[str, object], attempt: int, outcome: str, seconds: float) -> None:
+    """Print one JSON line (CloudWatch Logs keeps each line as one event) describing one attempt."""
+    line = {
+        "event": "connect_call",
+        "operation": operation,
+        **log,
+        "attempt": attempt,
+        "outcome": outcome,
+        "duration_ms": round(seconds * 1000),
+    }
+    print(json.dumps(line, default=str), flush=True)

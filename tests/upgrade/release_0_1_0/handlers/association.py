@@ -1,0 +1,489 @@
+"""``Custom::ConnectQueueQuickConnects``: associate a list of quick connects with a queue the stack may not own.
+
+Properties (as CloudFormation sends them): ``QueueArn`` (a queue ARN), ``QuickConnectArns`` (a list of
+quick connect ARNs of the same instance, no duplicates) and ``RemovalPolicy`` (``destroy``, the default,
+or ``retain``).
+
+Ownership semantics:
+
+- A quick connect id the resource never listed is never touched, whoever associated it (console, another
+  stack, the queue's own ``QuickConnectArns``).
+- A quick connect id the resource lists is managed by it. That includes an id that was already
+  associated before the Create: the Create leaves it as it is, but a later Update that drops it, or the
+  Delete, disassociates it.
+- An Update associates every listed id that is not associated (so it also repairs out-of-band removals)
+  and disassociates the ids the old properties listed and the new ones do not.
+- With ``RemovalPolicy`` ``retain`` a Delete changes nothing: the associations stay on the queue.
+
+Failure semantics: a request that fails undoes its own partial changes before raising, so the queue is
+left as it was: the queue is re-read and only the differences are reverted, which also covers a batch
+Connect applied in part before failing. Every request works against one deadline (`_connect.Budget`, from
+the Lambda context) and keeps back the time its undo needs, so it is never killed half-way. This matters
+most for a failed Create: CloudFormation does send a Delete when it rolls the Create back, but the
+Provider framework answers that Delete itself (the physical id is a placeholder) and never calls this
+handler, so whatever a failed Create left on the queue would stay there unowned. A failed Update is rolled
+back with old and new properties swapped, which the same diff handles. The one exception: a fault that
+persists on the very operation the undo needs (re-associating what was removed, or disassociating what
+was added) leaves the queue half-changed whatever the order of the calls; the error then names exactly
+the ids left changed (re-read after the failed undo), and the rollback or a retried Delete puts them
+right once Connect answers again. A Delete of something already gone
+(queue, instance, or a quick connect deleted meanwhile) succeeds.
+
+The PhysicalResourceId is ``<QueueArn>/quick-connects``: stable across Updates of the same queue; a new
+queue gives a new id, so CloudFormation then Deletes the association with the old queue.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from ._connect import (
+    RESOURCE_NOT_FOUND,
+    Budget,
+    ConnectCallError,
+    ConnectClient,
+    call,
+    log_note,
+    pages_for,
+    paginate,
+)
+
+RESOURCE_TYPE = "Custom::ConnectQueueQuickConnects"
+BATCH_SIZE = 50
+"""Most quick connect ids Associate/DisassociateQueueQuickConnects accept per call."""
+PAGE_SIZE = 100
+"""Largest MaxResults ListQueueQuickConnects accepts."""
+REMOVAL_POLICIES = ("destroy", "retain")
+"""Values of the ``RemovalPolicy`` property (aws-cdk's ``RemovalPolicy`` values); absent means ``destroy``."""
+
+_PHYSICAL_ID_SUFFIX = "/quick-connects"
+_INSTANCE_ARN = r"arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance/(?P<instance_id>[A-Za-z0-9-]+)"
+_QUEUE_ARN = re.compile(rf"(?P<instance_arn>{_INSTANCE_ARN})/queue/(?P<queue_id>[A-Za-z0-9-]+)")
+_QUICK_CONNECT_ARN = re.compile(rf"(?P<instance_arn>{_INSTANCE_ARN})/transfer-destination/(?P<id>[A-Za-z0-9-]+)")
+_ASSOCIATE = "AssociateQueueQuickConnects"
+_DISASSOCIATE = "DisassociateQueueQuickConnects"
+
+
+class AssociationError(Exception):
+    """A request failed; the message says what Connect answered, how far it got and whether it was undone."""
+
+
+@dataclass(frozen=True)
+class Queue:
+    """The queue a resource manages associations on, parsed from its ARN."""
+
+    arn: str
+    instance_arn: str
+    instance_id: str
+    queue_id: str
+
+    @classmethod
+    def from_arn(cls, arn: object) -> Queue:
+        """Parse a queue ARN; raise ValueError with a clear message if it is not one."""
+        if not isinstance(arn, str) or (match := _QUEUE_ARN.fullmatch(arn)) is None:
+            raise ValueError(
+                f"QueueArn {arn!r} is not an Amazon Connect queue ARN "
+                "(arn:aws:connect:<region>:<account>:instance/<instanceId>/queue/<queueId>)"
+            )
+        return cls(arn, match["instance_arn"], match["instance_id"], match["queue_id"])
+
+    @property
+    def physical_id(self) -> str:
+        """PhysicalResourceId of the association resource on this queue."""
+        return f"{self.arn}{_PHYSICAL_ID_SUFFIX}"
+
+    @property
+    def log(self) -> dict[str, object]:
+        """Context added to every log line about this queue."""
+        return {"queue_id": self.queue_id, "instance_id": self.instance_id}
+
+
+@dataclass(frozen=True)
+class QueueQuickConnects:
+    """The resource's properties, validated: a queue and the quick connect ids it should have."""
+
+    queue: Queue
+    quick_connect_ids: tuple[str, ...]
+
+    @classmethod
+    def from_properties(cls, properties: Mapping[str, Any]) -> QueueQuickConnects:
+        """Validate ResourceProperties; raise ValueError naming the offending value."""
+        queue = Queue.from_arn(properties.get("QueueArn"))
+        arns = properties.get("QuickConnectArns", [])
+        if not isinstance(arns, list):
+            raise ValueError(f"QuickConnectArns must be a list of quick connect ARNs, got {arns!r}")
+        ids = tuple(_quick_connect_id(arn, queue) for arn in arns)
+        duplicates = sorted({arn for arn in arns if arns.count(arn) > 1})
+        if duplicates:
+            raise ValueError(f"QuickConnectArns lists these ARNs more than once: {', '.join(duplicates)}")
+        policy = properties.get("RemovalPolicy", "destroy")
+        if policy not in REMOVAL_POLICIES:
+            raise ValueError(f"RemovalPolicy must be one of {', '.join(REMOVAL_POLICIES)}, got {policy!r}")
+        return cls(queue, ids)
+
+    @property
+    def ids(self) -> frozenset[str]:
+        """The quick connect ids as a set."""
+        return frozenset(self.quick_connect_ids)
+
+
+def handle(event: Mapping[str, Any], client: ConnectClient, budget: Budget) -> dict[str, Any]:
+    """Handle one Provider onEvent request for ``Custom::ConnectQueueQuickConnects`` within `budget`."""
+    request_type = event["RequestType"]
+    if request_type == "Create":
+        return _create(QueueQuickConnects.from_properties(event["ResourceProperties"]), client, budget)
+    if request_type == "Update":
+        return _update(event, client, budget)
+    if request_type == "Delete":
+        return _delete(event, client, budget)
+    raise ValueError(f"Unsupported RequestType {request_type!r}")
+
+
+def _create(wanted: QueueQuickConnects, client: ConnectClient, budget: Budget) -> dict[str, Any]:
+    """Associate the listed ids that are not associated yet; touch nothing else."""
+    current = _read_before_change(client, wanted.queue, budget, retry_not_found=True)
+    _Change(client, wanted.queue, budget, current, to_add=wanted.ids - current, to_remove=frozenset()).run()
+    return _response(wanted.queue, len(wanted.quick_connect_ids))
+
+
+def _update(event: Mapping[str, Any], client: ConnectClient, budget: Budget) -> dict[str, Any]:
+    """Apply the diff between old and new properties; a new queue is a Create there (new physical id)."""
+    wanted = QueueQuickConnects.from_properties(event["ResourceProperties"])
+    if event.get("PhysicalResourceId") != wanted.queue.physical_id:
+        return _create(wanted, client, budget)
+    previous = _listed_ids(event.get("OldResourceProperties", {}), wanted.queue)
+    current = _read_before_change(client, wanted.queue, budget, retry_not_found=True)
+    _Change(
+        client,
+        wanted.queue,
+        budget,
+        current,
+        to_add=wanted.ids - current,
+        to_remove=(previous - wanted.ids) & current,
+    ).run()
+    return _response(wanted.queue, len(wanted.quick_connect_ids))
+
+
+def _delete(event: Mapping[str, Any], client: ConnectClient, budget: Budget) -> dict[str, Any]:
+    """Disassociate the listed ids still associated; anything already gone counts as done."""
+    physical_id = str(event.get("PhysicalResourceId", ""))
+    queue = _queue_from_physical_id(physical_id)
+    if queue is None:
+        # Not an id this handler returned (e.g. the placeholder of a failed Create): nothing was made.
+        log_note("delete_skipped", {"physical_id": physical_id, "reason": "not created by this handler"})
+        return {"PhysicalResourceId": physical_id, "Data": {}}
+    properties = event.get("ResourceProperties", {})
+    if str(properties.get("RemovalPolicy", "")).lower() == "retain":
+        log_note("delete_skipped", {**queue.log, "reason": "RemovalPolicy retain: associations kept"})
+        return _response(queue, 0)
+    try:
+        current = _read_associations_if_queue_exists(client, queue, budget)
+    except ConnectCallError as error:
+        raise AssociationError(
+            f"Reading the quick connects of queue {queue.arn} failed: {error}. Nothing was changed"
+        ) from error
+    if current is None:
+        log_note("delete_skipped", {**queue.log, "reason": "queue or instance no longer exists"})
+    else:
+        listed = _listed_ids(properties, queue)
+        _Change(client, queue, budget, current, to_add=frozenset(), to_remove=listed & current).run()
+    return _response(queue, 0)
+
+
+def _read_before_change(
+    client: ConnectClient, queue: Queue, budget: Budget, *, retry_not_found: bool
+) -> frozenset[str]:
+    """Read the queue before changing it; a failure here has changed nothing."""
+    try:
+        return _read_associations(client, queue, budget, retry_not_found=retry_not_found)
+    except ConnectCallError as error:
+        raise AssociationError(
+            f"Reading the quick connects of queue {queue.arn} failed: {error}. Nothing was changed"
+        ) from error
+
+
+class _Change:
+    """Disassociate `to_remove`, then associate `to_add`, in batches; on failure undo, then raise.
+
+    Every id in `to_add` was absent and every id in `to_remove` present when the request read the queue.
+    While it runs, the budget keeps back the time the undo needs: a re-read of the queue and one call per
+    batch started so far.
+    """
+
+    def __init__(
+        self,
+        client: ConnectClient,
+        queue: Queue,
+        budget: Budget,
+        current: frozenset[str],
+        *,
+        to_add: frozenset[str],
+        to_remove: frozenset[str],
+    ) -> None:
+        self.client = client
+        self.queue = queue
+        self.budget = budget
+        self.to_add = to_add
+        self.to_remove = to_remove
+        self.removed = 0
+        self.added = 0
+        self.batches_started = 0
+        self.undo_pages = pages_for(len(current) + len(to_add), PAGE_SIZE)
+
+    def run(self) -> None:
+        try:
+            _disassociate_present(
+                self.client,
+                self.queue,
+                self.budget,
+                self.to_remove,
+                self.to_remove,
+                on_batch=self._starting_batch,
+                on_done=self._removed_batch,
+            )
+            for batch in _batches(self.to_add):
+                self._starting_batch()
+                _apply(self.client, _ASSOCIATE, self.queue, self.budget, batch, self._batch_log(batch))
+                self.added += len(batch)
+        except ConnectCallError as error:
+            outcome = self._undo()
+            raise AssociationError(
+                f"Changing the quick connects of queue {self.queue.arn} failed: {error}. {self._progress()} {outcome}"
+            ) from error
+        finally:
+            self.budget.undo_calls = 0
+
+    def _starting_batch(self) -> None:
+        self.batches_started += 1
+        self.budget.undo_calls = self.undo_pages + self.batches_started
+
+    def _removed_batch(self, count: int) -> None:
+        self.removed += count
+
+    def _batch_log(self, batch: list[str]) -> dict[str, object]:
+        return {**self.queue.log, "batch": self.batches_started, "quick_connect_count": len(batch)}
+
+    def _progress(self) -> str:
+        return (
+            f"It had disassociated {self.removed} of {len(self.to_remove)} and associated {self.added} of "
+            f"{len(self.to_add)} quick connects when it stopped."
+        )
+
+    def _undo(self) -> str:
+        """Put back the state from before the request; return a sentence saying how it went.
+
+        The queue is re-read and only the differences are reverted: that also covers a batch Connect
+        applied in part, or applied and then answered an error. Time for one more read is kept back, so
+        that a failed undo can still say exactly what it left changed.
+        """
+        self.budget.undoing = True
+        self.budget.check_calls = self.undo_pages
+        try:
+            current = _read_associations_if_queue_exists(self.client, self.queue, self.budget)
+            if current is None:
+                return "The queue no longer exists: nothing to undo."
+            added_here = self.to_add & current
+            _disassociate_present(self.client, self.queue, self.budget, added_here, added_here)
+            for batch in _batches(self.to_remove - current):
+                _apply(self.client, _ASSOCIATE, self.queue, self.budget, batch, {**self.queue.log, "undo": True})
+        except ConnectCallError as undo_error:
+            self.budget.check_calls = 0
+            return self._undo_failed(undo_error)
+        finally:
+            self.budget.undoing = False
+            self.budget.check_calls = 0
+        return "Its partial changes were undone: the queue is as it was before the request."
+
+    def _undo_failed(self, undo_error: ConnectCallError) -> str:
+        """Re-read the queue after a failed undo; return a sentence naming every id it left changed."""
+        try:
+            now = _read_associations_if_queue_exists(self.client, self.queue, self.budget)
+        except ConnectCallError as read_error:
+            log_note("undo_failed", {**self.queue.log, "error": str(undo_error), "reread_error": str(read_error)})
+            return (
+                f"Undoing this request's partial changes also failed ({undo_error}), and so did re-reading the "
+                f"queue ({read_error}): the queue may be half-changed. Only these quick connects may differ from "
+                f"before the request, no other: {_id_list(self.to_add | self.to_remove)}. {_HALF_CHANGED_ADVICE}"
+            )
+        if now is None:
+            return f"Undoing this request's partial changes failed ({undo_error}), and the queue no longer exists."
+        still_added, not_restored = self.to_add & now, self.to_remove - now
+        log_note(
+            "undo_failed",
+            {
+                **self.queue.log,
+                "error": str(undo_error),
+                "added_not_removed_again": sorted(still_added),
+                "removed_not_put_back": sorted(not_restored),
+            },
+        )
+        if not still_added and not not_restored:
+            return (
+                f"A call of the undo failed ({undo_error}), but Connect had applied it: re-read, the queue is "
+                "as it was before the request."
+            )
+        return (
+            f"Undoing this request's partial changes also failed ({undo_error}), so the queue is half-changed. "
+            f"Quick connects added and not removed again: {_id_list(still_added)}; removed and not put back: "
+            f"{_id_list(not_restored)}; no other association was changed. {_HALF_CHANGED_ADVICE}"
+        )
+
+
+_HALF_CHANGED_ADVICE = (
+    "CloudFormation's rollback of a failed Update, or a retried Delete, puts them right once Connect accepts "
+    "the calls again; after a failed Create, disassociate the added ones by hand (CloudFormation does not "
+    "call the handler to roll a Create back)."
+)
+_LISTED_IDS = 100
+"""Most ids a message lists; the log line of a failed undo lists them all."""
+
+
+def _id_list(ids: frozenset[str]) -> str:
+    """`ids` sorted in brackets (``[]`` when empty), the first `_LISTED_IDS` of them."""
+    ordered = sorted(ids)
+    more = f", and {len(ordered) - _LISTED_IDS} more (the log's undo_failed line lists them all)"
+    return f"[{', '.join(ordered[:_LISTED_IDS])}{more if len(ordered) > _LISTED_IDS else ''}]"
+
+
+def _disassociate_present(
+    client: ConnectClient,
+    queue: Queue,
+    budget: Budget,
+    ids: frozenset[str],
+    present: frozenset[str],
+    *,
+    on_batch: Callable[[], None] | None = None,
+    on_done: Callable[[int], None] | None = None,
+) -> None:
+    """Disassociate the ids of `ids` that are in `present`; `on_batch` runs before and `on_done` after each call.
+
+    An id or queue deleted meanwhile counts as done: a batch naming one deleted quick connect fails whole
+    with ResourceNotFoundException; Connect drops a deleted quick connect from its queues, so re-reading the
+    queue and carrying on with what is still there is enough.
+    """
+    remaining = ids & present
+    reread = False
+    while remaining:
+        batch = _batches(remaining)[0]
+        if on_batch is not None:
+            on_batch()
+        try:
+            _apply(client, _DISASSOCIATE, queue, budget, batch, {**queue.log, "quick_connect_count": len(batch)})
+        except ConnectCallError as error:
+            if error.code != RESOURCE_NOT_FOUND or reread:
+                raise
+            reread = True
+            now = _read_associations_if_queue_exists(client, queue, budget)
+            remaining = frozenset() if now is None else remaining & now
+            continue
+        if on_done is not None:
+            on_done(len(batch))
+        remaining = remaining - frozenset(batch)
+
+
+def _batches(ids: frozenset[str]) -> list[list[str]]:
+    """`ids` sorted, in batches of at most BATCH_SIZE."""
+    ordered = sorted(ids)
+    return [ordered[start : start + BATCH_SIZE] for start in range(0, len(ordered), BATCH_SIZE)]
+
+
+def _apply(
+    client: ConnectClient, operation: str, queue: Queue, budget: Budget, batch: list[str], log: Mapping[str, object]
+) -> None:
+    """One Associate or Disassociate call for `batch`."""
+    call(
+        client,
+        operation,
+        log,
+        budget,
+        # A quick connect created in the same deployment may be unknown to Connect for a few seconds.
+        retry_not_found=operation == _ASSOCIATE,
+        resource=queue.arn,
+        InstanceId=queue.instance_id,
+        QueueId=queue.queue_id,
+        QuickConnectIds=batch,
+    )
+
+
+def _read_associations(
+    client: ConnectClient, queue: Queue, budget: Budget, *, retry_not_found: bool = False
+) -> frozenset[str]:
+    """Return the ids of every quick connect associated with the queue, through every page."""
+    summaries = paginate(
+        client,
+        "ListQueueQuickConnects",
+        "QuickConnectSummaryList",
+        queue.log,
+        budget,
+        retry_not_found=retry_not_found,
+        resource=queue.arn,
+        InstanceId=queue.instance_id,
+        QueueId=queue.queue_id,
+        MaxResults=PAGE_SIZE,
+    )
+    return frozenset(summary["Id"] for summary in summaries)
+
+
+def _read_associations_if_queue_exists(client: ConnectClient, queue: Queue, budget: Budget) -> frozenset[str] | None:
+    """Like `_read_associations`, but None when the queue (or its instance) no longer exists."""
+    try:
+        return _read_associations(client, queue, budget)
+    except ConnectCallError as error:
+        if error.code == RESOURCE_NOT_FOUND:
+            return None
+        raise
+
+
+def _quick_connect_id(arn: object, queue: Queue) -> str:
+    """Return the id of a quick connect ARN of the queue's instance; raise ValueError otherwise."""
+    if not isinstance(arn, str) or (match := _QUICK_CONNECT_ARN.fullmatch(arn)) is None:
+        raise ValueError(
+            f"{arn!r} in QuickConnectArns is not an Amazon Connect quick connect ARN "
+            "(arn:aws:connect:<region>:<account>:instance/<instanceId>/transfer-destination/<quickConnectId>)"
+        )
+    if match["instance_arn"] != queue.instance_arn:
+        raise ValueError(
+            f"Quick connect {arn} belongs to another instance than queue {queue.arn}: "
+            "a queue can only use quick connects of its own instance"
+        )
+    return match["id"]
+
+
+def _listed_ids(properties: Mapping[str, Any], queue: Queue) -> frozenset[str]:
+    """Ids listed by earlier properties for this queue, read leniently.
+
+    Old properties may come from a failed Update (rolled back, so possibly invalid) or from an earlier
+    version of this library; rejecting them would block the rollback or the Delete, so ARNs that do not
+    parse are skipped, and properties about another queue list nothing on this one.
+    """
+    if properties.get("QueueArn") != queue.arn:
+        return frozenset()
+    arns = properties.get("QuickConnectArns", [])
+    ids = set()
+    for arn in arns if isinstance(arns, list) else []:
+        try:
+            ids.add(_quick_connect_id(arn, queue))
+        except ValueError:
+            continue
+    return frozenset(ids)
+
+
+def _queue_from_physical_id(physical_id: str) -> Queue | None:
+    """Return the queue of a PhysicalResourceId this handler produced, or None if it did not produce it."""
+    if not physical_id.endswith(_PHYSICAL_ID_SUFFIX):
+        return None
+    try:
+        return Queue.from_arn(physical_id.removesuffix(_PHYSICAL_ID_SUFFIX))
+    except ValueError:
+        return None
+
+
+def _response(queue: Queue, associated_count: int) -> dict[str, Any]:
+    """Build the Provider framework response; Data values are strings, as Fn::GetAtt returns them."""
+    return {
+        "PhysicalResourceId": queue.physical_id,
+        "Data": {"QueueId": queue.queue_id, "AssociatedCount": str(associated_count)},
+    }
