@@ -38,10 +38,15 @@ class Grant:
 
 
 def _service(prefix: str) -> dict[str, Any]:
+    """The privileges and resource types of every service with this action prefix (``cloudformation`` is two:
+    CloudFormation and the Cloud Control API)."""
     services = [service for service in parliament.iam_definition if service["prefix"] == prefix]
     if not services:
         raise KeyError(f"no IAM service with prefix {prefix!r} in parliament's database")
-    return dict(services[0])
+    return {
+        "privileges": [privilege for service in services for privilege in service["privileges"]],
+        "resources": [resource for service in services for resource in service["resources"]],
+    }
 
 
 def _privilege(action: str) -> dict[str, Any]:
@@ -121,7 +126,13 @@ class TemplateResolver:
             return [self.resolve(item) for item in value]
         ((function, argument),) = value.items()
         if function == "Ref":
-            return {"AWS::Partition": "aws", "AWS::Region": REGION, "AWS::AccountId": ACCOUNT}.get(argument, argument)
+            pseudo = {
+                "AWS::Partition": "aws",
+                "AWS::Region": REGION,
+                "AWS::AccountId": ACCOUNT,
+                "AWS::StackId": f"arn:aws:cloudformation:{REGION}:{ACCOUNT}:stack/Stack/5b8a1e90-8c11-11ef",
+            }
+            return pseudo.get(argument, argument)
         if function == "Fn::Join":
             delimiter, items = argument
             return delimiter.join(str(self.resolve(item)) for item in items)
@@ -158,18 +169,24 @@ class TemplateResolver:
 
 
 def policies(template: dict[str, Any]) -> dict[str, tuple[list[str], list[dict[str, Any]]]]:
-    """Each ``AWS::IAM::Policy`` of the template: the roles it is attached to and its statements, resolved."""
+    """Each ``AWS::IAM::Policy`` and each role's inline policy (``<role>/<PolicyName>``) of the template: the roles
+    it is attached to and its statements, resolved."""
     resolver = TemplateResolver(template)
+
+    def resolved(document: dict[str, Any]) -> list[dict[str, Any]]:
+        return [
+            {**statement, "Resource": [resolver.resolve(item) for item in _as_list(statement["Resource"])]}
+            for statement in document["Statement"]
+        ]
+
     found = {}
     for name, resource in template["Resources"].items():
-        if resource["Type"] != "AWS::IAM::Policy":
-            continue
-        properties = resource["Properties"]
-        statements = [
-            {**statement, "Resource": [resolver.resolve(item) for item in _as_list(statement["Resource"])]}
-            for statement in properties["PolicyDocument"]["Statement"]
-        ]
-        found[name] = ([role["Ref"] for role in properties["Roles"]], statements)
+        properties = resource.get("Properties", {})
+        if resource["Type"] == "AWS::IAM::Policy":
+            found[name] = ([role["Ref"] for role in properties["Roles"]], resolved(properties["PolicyDocument"]))
+        if resource["Type"] == "AWS::IAM::Role":
+            for inline in properties.get("Policies", []):
+                found[f"{name}/{inline['PolicyName']}"] = ([name], resolved(inline["PolicyDocument"]))
     return found
 
 

@@ -128,11 +128,14 @@ def test_one_provider_serves_every_association_of_a_stack() -> None:
 
     template = Template.from_stack(stack)
     template.resource_count_is("Custom::ConnectQueueQuickConnects", 2)
-    template.resource_count_is("AWS::Lambda::Function", 2)  # the handler and the Provider framework's function
-    template.resource_count_is("AWS::IAM::Role", 2)
+    template.resource_count_is("AWS::Lambda::Function", 1)  # answers CloudFormation itself: no framework function
+    template.resource_count_is("AWS::IAM::Role", 1)
+    template.resource_count_is("AWS::IAM::Policy", 1)
+    template.resource_count_is("AWS::Logs::LogGroup", 1)
     template.has_resource_properties(
-        "AWS::Lambda::Function", {"Runtime": "python3.14", "Handler": "_handlers.index.on_event", "Timeout": 300}
+        "AWS::Lambda::Function", {"Runtime": "python3.14", "Handler": "_handlers.index.handler", "Timeout": 300}
     )
+    template.all_resources_properties("Custom::ConnectQueueQuickConnects", {"ServiceTimeout": "600"})
 
 
 def test_handler_may_only_touch_the_queue_and_the_instances_quick_connects() -> None:
@@ -181,7 +184,7 @@ def test_handler_runs_on_the_newest_python_runtime_aws_cdk_lib_offers() -> None:
     QueueQuickConnectAssociation(stack, "OnBasic", queue=queue, quick_connects=_phone_quick_connects(stack, 1))
     Template.from_stack(stack).has_resource_properties(
         "AWS::Lambda::Function",
-        {"Handler": "_handlers.index.on_event", "Runtime": getattr(lambda_.Runtime, newest).name},
+        {"Handler": "_handlers.index.handler", "Runtime": getattr(lambda_.Runtime, newest).name},
     )
 
 

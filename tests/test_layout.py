@@ -74,7 +74,7 @@ def test_references_do_not_import_the_constructs_above_them(module: str, must_no
 
 
 def test_importing_every_construct_leaves_the_provider_bindings_unloaded() -> None:
-    """aws_iam, aws_lambda, aws_logs and custom_resources load with the first provider, not with the constructs.
+    """aws_iam, aws_lambda and aws_logs load with the first provider, not with the constructs.
 
     Their Python bindings take most of a second to import; an app that makes no association and no lookup, and the
     command line, never need them.
@@ -82,7 +82,7 @@ def test_importing_every_construct_leaves_the_provider_bindings_unloaded() -> No
     import subprocess
     import sys
 
-    provider_modules = ["aws_cdk.aws_iam", "aws_cdk.aws_lambda", "aws_cdk.aws_logs", "aws_cdk.custom_resources"]
+    provider_modules = ["aws_cdk.aws_iam", "aws_cdk.aws_lambda", "aws_cdk.aws_logs"]
     probe = (
         "import sys\n"
         "from cdk_connect_quickconnect import *\n"

@@ -35,7 +35,8 @@ def _instance(stack: cdk.Stack) -> Any:
 
 def _lookup_properties(stack: cdk.Stack) -> list[dict[str, Any]]:
     resources = Template.from_stack(stack).find_resources("Custom::ConnectLookup")
-    return [{k: v for k, v in resource["Properties"].items() if k != "ServiceToken"} for resource in resources.values()]
+    plumbing = {"ServiceToken", "ServiceTimeout"}
+    return [{k: v for k, v in resource["Properties"].items() if k not in plumbing} for resource in resources.values()]
 
 
 def _get_att(stack: cdk.Stack, construct: Any, attribute: str) -> dict[str, Any]:
@@ -154,18 +155,25 @@ def test_lookups_and_associations_share_one_provider() -> None:
     QueueQuickConnectAssociation(stack, "OnBasic", queue=queue, quick_connects=[to_mav2])
 
     template = Template.from_stack(stack)
-    template.resource_count_is("AWS::Lambda::Function", 2)
+    template.resource_count_is("AWS::Lambda::Function", 1)
     template.resource_count_is("Custom::ConnectLookup", 3)
     template.has_resource_properties("Custom::ConnectQueueQuickConnects", {"QueueArn": _get_att(stack, queue, "Arn")})
 
 
 def _statements(template: dict[str, Any]) -> list[dict[str, Any]]:
-    return [
-        s
+    """Every statement of the template's policies and of its roles' own policies."""
+    documents = [
+        document
         for r in template["Resources"].values()
-        if r["Type"] == "AWS::IAM::Policy"
-        for s in r["Properties"]["PolicyDocument"]["Statement"]
+        for document in (
+            [r["Properties"]["PolicyDocument"]]
+            if r["Type"] == "AWS::IAM::Policy"
+            else [inline["PolicyDocument"] for inline in r["Properties"].get("Policies", [])]
+            if r["Type"] == "AWS::IAM::Role"
+            else []
+        )
     ]
+    return [s for document in documents for s in document["Statement"]]
 
 
 def test_lookups_may_only_read_within_their_instance() -> None:
@@ -177,9 +185,12 @@ def test_lookups_may_only_read_within_their_instance() -> None:
 
     connect = [s for s in _statements(template_of(stack)) if "connect:" in json.dumps(s)]
     assert connect == [
-        {"Action": "connect:SearchQueues", "Effect": "Allow", "Resource": INSTANCE_ARN},
+        {
+            "Action": ["connect:ListUsers", "connect:SearchQueues", "connect:SearchUsers"],
+            "Effect": "Allow",
+            "Resource": INSTANCE_ARN,
+        },
         {"Action": "connect:ListQueues", "Effect": "Allow", "Resource": f"{INSTANCE_ARN}/queue/*"},
-        {"Action": ["connect:SearchUsers", "connect:ListUsers"], "Effect": "Allow", "Resource": INSTANCE_ARN},
         {"Action": "connect:ListContactFlows", "Effect": "Allow", "Resource": f"{INSTANCE_ARN}/contact-flow/*"},
     ]
 

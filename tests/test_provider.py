@@ -1,4 +1,4 @@
-"""The shared provider's functions log to groups of the template, bounded and removed with the stack, in both worlds."""
+"""The shared function logs to a group of the template, bounded and removed with the stack, in both worlds."""
 
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ def _synth(stack: cdk.Stack) -> dict[str, Any]:
 def test_every_function_logs_to_a_bounded_group_removed_with_the_stack(flag_set: str) -> None:
     log_groups = function_log_groups(_synth_default(flag_set))
 
-    assert len(log_groups) == 2  # the handler and the Provider framework's own function
+    assert len(log_groups) == 1  # one function per stack: it answers CloudFormation itself
     for function, group in log_groups.items():
         assert group is not None, f"{function} logs to a group outside the template"
         assert group["Properties"]["RetentionInDays"] == 30, function
@@ -42,7 +42,7 @@ def test_retention_and_removal_are_set_per_stack_in_context() -> None:
     Queue.from_queue_name(stack, "BasicQueue", ConnectInstance.from_instance_arn(stack, "I", INSTANCE_ARN), "Basic")
 
     groups = [group for group in function_log_groups(_synth(stack)).values() if group is not None]
-    assert [(g["Properties"]["RetentionInDays"], g["DeletionPolicy"]) for g in groups] == [(90, "Retain")] * 2
+    assert [(g["Properties"]["RetentionInDays"], g["DeletionPolicy"]) for g in groups] == [(90, "Retain")]
 
 
 @pytest.mark.parametrize(

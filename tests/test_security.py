@@ -54,8 +54,9 @@ HANDLER_ACTIONS = {
     "connect:ListContactFlows",
     "connect:ListInstances",
     "ds:DescribeDirectories",
+    "cloudformation:DescribeStackResource",
+    "cloudformation:ListStackResources",
 }
-PROVIDER_FRAMEWORK_ACTIONS = {"lambda:InvokeFunction", "lambda:GetFunction"}
 #: Actions the Lambda runtime calls for the handler (its logs), not the handler's code.
 RUNTIME_ACTIONS = {"logs:CreateLogStream", "logs:PutLogEvents"}
 #: Actions IAM cannot scope to a resource: the only ones that may be granted on "*".
@@ -144,26 +145,20 @@ def test_aws_solutions_checks_find_nothing_unacknowledged(factory: Any) -> None:
 @pytest.mark.parametrize("factory", [_every_construct_app, _example_app], ids=["every-construct", "examples"])
 def test_only_unavoidable_findings_are_acknowledged_each_with_a_reason(factory: Any) -> None:
     report = _nag_report(factory())
-    assert report["suppressedViolations"], "the provider framework's findings should be acknowledged"
+    assert report["suppressedViolations"], "the instance-scoped wildcards should be acknowledged"
     for suppressed in report["suppressedViolations"]:
         rule = suppressed["ruleName"]
         acknowledged_at = suppressed["acknowledgedAt"]
         paths = [c["constructPath"] for c in suppressed["violatingConstructs"]]
         assert "/ConnectQuickConnectProvider/" in acknowledged_at + "/", (rule, acknowledged_at)
         assert len(suppressed["reason"]) > 40, rule
-        if acknowledged_at.endswith("/Provider"):
-            # aws-cdk's Provider framework: its managed policy and its invoke permission on our handler.
-            assert rule in {
-                "AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]",
-                "AwsSolutions-IAM5[Resource::<ConnectQuickConnectProviderHandlerD7724552.Arn>:*]",
-            }, rule
-            assert all("/Provider/framework-onEvent/" in path for path in paths), paths
-        elif rule == "AwsSolutions-IAM5[Resource::*]":
-            assert all(path.endswith("/HandlerRole/DefaultPolicy/Resource") for path in paths), paths
+        if rule == "AwsSolutions-IAM5[Resource::*]":
+            # ListInstances and ds:DescribeDirectories, in the role's own policy: IAM cannot scope them.
+            assert all(path.endswith("/ConnectQuickConnectProvider/HandlerRole") for path in paths), paths
         else:
             resource = re.fullmatch(r"AwsSolutions-IAM5\[Resource::(.+)\]", rule)
             assert resource and _INSTANCE_SCOPED.match(resource[1]), rule
-            assert all(path.endswith("/ConnectAccess/Resource") for path in paths), paths
+            assert all(path.endswith("/ConnectQuickConnectProvider/ConnectAccess") for path in paths), paths
 
 
 def test_a_users_app_gets_no_finding_from_the_librarys_resources() -> None:
@@ -224,11 +219,10 @@ def _policy_violations(template: dict[str, Any], paths: dict[str, str]) -> tuple
     for role, statement in statements:
         role_path = paths[role]
         if "ManagedPolicyArn" in statement:
-            if "/Provider/framework-onEvent/" not in role_path:
-                violations.append(f"{role_path}: managed policy {statement['ManagedPolicyArn']}")
+            violations.append(f"{role_path}: managed policy {statement['ManagedPolicyArn']}")
             continue
         actions = set(_as_list(statement["Action"]))
-        allowed = PROVIDER_FRAMEWORK_ACTIONS if "/Provider/" in role_path else HANDLER_ACTIONS
+        allowed = HANDLER_ACTIONS
         if not actions <= allowed:
             violations.append(f"{role_path}: actions outside the allow-list {sorted(actions - allowed)}")
         if "*" in _as_list(statement["Resource"]) and not actions <= UNSCOPABLE_ACTIONS:
@@ -241,7 +235,7 @@ def test_every_policy_is_least_privilege(factory: Any) -> None:
     for template, paths in _templates_and_paths(factory()):
         violations, checked = _policy_violations(template, paths)
         assert violations == []
-        assert checked >= 4  # logs, the Provider framework's invoke statements and managed policy, Connect access
+        assert checked >= 3  # logs, Connect access, the stack's own resources
 
 
 def test_the_every_construct_stack_passes_cfn_lint() -> None:
@@ -311,8 +305,8 @@ def test_parliament_finds_nothing_in_any_policy(
 
 
 def _operations_the_handlers_call() -> set[str]:
-    """Connect operations named in the handlers' code (botocore's model says which strings are operations)."""
-    operations = set(botocore.session.get_session().get_service_model("connect").operation_names)
+    """Connect and CloudFormation operations named in the handlers' code (botocore's models say which strings are
+    operations)."""
     handlers = Path(cdk_connect_quickconnect.__file__).parent / "_handlers"
     named = {
         node.value
@@ -320,7 +314,12 @@ def _operations_the_handlers_call() -> set[str]:
         for node in ast.walk(ast.parse(path.read_text()))
         if isinstance(node, ast.Constant) and isinstance(node.value, str)
     }
-    return {f"connect:{name}" for name in named & operations}
+    session = botocore.session.get_session()
+    return {
+        f"{service}:{name}"
+        for service in ("connect", "cloudformation")
+        for name in named & set(session.get_service_model(service).operation_names)
+    }
 
 
 def test_every_action_granted_to_the_handler_is_one_it_uses(

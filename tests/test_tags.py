@@ -75,11 +75,8 @@ def test_a_tag_on_the_app_reaches_every_taggable_resource() -> None:
         "AWS::Connect::QuickConnect",
         "AWS::Connect::QuickConnect",
         "AWS::IAM::Role",  # the handler's role
-        "AWS::IAM::Role",  # the Provider framework's role
         "AWS::Lambda::Function",  # the handler
-        "AWS::Lambda::Function",  # the Provider framework's function
         "AWS::Logs::LogGroup",  # the handler's logs
-        "AWS::Logs::LogGroup",  # the Provider framework's logs
     ]
 
 

@@ -13,9 +13,6 @@ from typing import Any
 from aws_cdk import Acknowledgment, Stack, Validations
 from constructs import IConstruct
 
-#: The managed policy aws-cdk's Provider framework attaches to its own function's role.
-LAMBDA_BASIC_EXECUTION = "arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
-
 
 def flatten_reference(node: Any) -> str:
     """A resolved CloudFormation value as cdk-nag writes it in finding ids."""

@@ -12,7 +12,7 @@ from typing import NoReturn
 from weakref import WeakKeyDictionary
 
 import jsii
-from aws_cdk import CustomResource, IStableListProducer, Lazy, RemovalPolicy, Resource, Stack
+from aws_cdk import CfnResource, IStableListProducer, Lazy, RemovalPolicy, Resource, Stack
 from aws_cdk import aws_connect as connect
 from constructs import Construct, IConstruct, IValidation
 
@@ -29,6 +29,8 @@ from .quick_connect import IQuickConnect
 
 #: The CloudFormation type of the association resource.
 RESOURCE_TYPE = "Custom::ConnectQueueQuickConnects"
+#: The resource Metadata key holding a copy of what it lists (``_handlers.association.LISTING_METADATA_KEY``).
+LISTING_METADATA_KEY = "cdk-connect-quickconnect:association"
 #: What the handler may do on the queue and on the instance's quick connects.
 ASSOCIATION_ACTIONS = ("connect:AssociateQueueQuickConnects", "connect:DisassociateQueueQuickConnects")
 LIST_ACTIONS = ("connect:ListQueueQuickConnects",)
@@ -78,19 +80,24 @@ class QueueQuickConnectAssociation(Resource):
         if not quick_connects:
             fail(self, "quick_connects", "list at least one quick connect", list(quick_connects))
         self.add_quick_connects(*quick_connects)
-        self.resource = CustomResource(
+        listed_arns = Lazy.list(_ArnsProducer(self._listed))
+        self.resource = provider.custom_resource(
             self,
             "Resource",
-            service_token=provider.service_token,
             resource_type=RESOURCE_TYPE,
             properties={
                 "QueueArn": queue.queue_arn,
-                "QuickConnectArns": Lazy.list(_ArnsProducer(self._listed)),
+                "QuickConnectArns": listed_arns,
                 # The handler reads it too: a Delete that still arrives (a template edited by an escape hatch,
                 # a policy changed in the same deploy) keeps the associations all the same.
                 **({"RemovalPolicy": "retain"} if retain else {}),
             },
         )
+        # A copy CloudFormation resolves and hands out (DescribeStackResource): when a renamed construct's old
+        # resource is deleted, its Delete asks the stack what the new one lists, and keeps that.
+        cfn_resource = self.resource.node.default_child
+        assert isinstance(cfn_resource, CfnResource)
+        cfn_resource.add_metadata(LISTING_METADATA_KEY, {"QuickConnectArns": listed_arns})
         if retain:
             self.resource.apply_removal_policy(RemovalPolicy.RETAIN)
         _Ownership.of(self._registry).associations.append(self)
@@ -104,6 +111,7 @@ class QueueQuickConnectAssociation(Resource):
             [f"{instance_arn}/queue/*", f"{instance_arn}/transfer-destination/*"],
         )
         provider.grant_for(self.resource, LIST_ACTIONS, [f"{instance_arn}/queue/*"])
+        provider.grant_stack_reads(self.resource)
 
     @staticmethod
     def add_to_queue(queue: IQueue, *quick_connects: IQuickConnect) -> QueueQuickConnectAssociation:

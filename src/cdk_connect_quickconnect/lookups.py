@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from aws_cdk import CustomResource, Resource
+from aws_cdk import Resource
 from constructs import Construct
 
 from ._provider import ConnectHandlerProvider
@@ -107,9 +107,7 @@ class ConnectLookup(Resource):
         properties: dict[str, Any] = {"Kind": kind, "Name": name}
         optional = {"InstanceArn": instance_arn, "ContactFlowType": flow_type, "Refresh": refresh}
         properties.update({key: value for key, value in optional.items() if value is not None})
-        self.resource = CustomResource(
-            self, "Resource", service_token=provider.service_token, resource_type=RESOURCE_TYPE, properties=properties
-        )
+        self.resource = provider.custom_resource(self, "Resource", resource_type=RESOURCE_TYPE, properties=properties)
         self._grant_reads(provider, kind, instance_arn)
         self.arn = self.resource.get_att_string("Arn")
         self.resource_id = self.resource.get_att_string("Id")

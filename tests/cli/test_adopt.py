@@ -421,11 +421,11 @@ def test_fails_when_the_stack_would_exceed_cloudformations_500_resources(
     fake: FakeConnect, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     instance = fake.add_instance("huge")
-    for index in range(491):
+    for index in range(496):
         fake.add_quick_connect(instance, f"Line {index}", "PHONE_NUMBER", phone_number=f"+1800555{index:04d}")
     status = main(["adopt", "--instance-arn", instance.arn, "-o", str(tmp_path / "out")])
     assert status == 2
-    assert "491 quick connects and 0 associations make a stack of 501 resources" in capsys.readouterr().err
+    assert "496 quick connects and 0 associations make a stack of 501 resources" in capsys.readouterr().err
     assert not (tmp_path / "out").exists()
 
 
@@ -463,9 +463,6 @@ def cdk_import(cloudformation: Any, stack: str, template: dict[str, Any], mappin
     It checks what CloudFormation checks: each resource exists, has a DeletionPolicy, and refers to nothing
     (nothing else is in the stack yet).
     """
-    from tests.handlers.lifecycle import Live, _set_policies
-
-    live = cloudformation.stacks.setdefault(stack, {})
     for logical_id, identifier in mapping.items():
         definition = template["Resources"][logical_id]
         assert definition["Type"] == QUICK_CONNECT
@@ -473,16 +470,13 @@ def cdk_import(cloudformation: Any, stack: str, template: dict[str, Any], mappin
         assert references(definition) == set()
         arn = identifier["QuickConnectArn"]
         assert arn.rsplit("/", 1)[-1] in cloudformation.fake.quick_connects
-        properties = cloudformation._resolve_properties(definition, live)
-        resource = Live(logical_id, QUICK_CONNECT, properties, arn, {"QuickConnectArn": arn})
-        _set_policies(resource, definition)
-        live[logical_id] = resource
+        cloudformation.import_resource(stack, logical_id, definition, arn)
 
 
 def test_import_then_deploy_changes_nothing_on_the_instance_and_deleting_the_stack_keeps_it_all(
     adopted: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cdk_connect_quickconnect._handlers import _connect
+    from cdk_connect_quickconnect._handlers import _connect, _response
     from tests.handlers.conftest import no_sleep_backoff
     from tests.handlers.fake_connect import FakeClock
     from tests.handlers.lifecycle import CloudFormation
@@ -492,6 +486,7 @@ def test_import_then_deploy_changes_nothing_on_the_instance_and_deleting_the_sta
     clock = fake.clock
     assert isinstance(clock, FakeClock)
     monkeypatch.setattr(_connect, "BACKOFF", no_sleep_backoff(clock))
+    monkeypatch.setattr(_response, "TIMER", clock.call_later)
     cloudformation = CloudFormation(fake, clock)
     mapping = json.loads((directory / "resource-mapping.json").read_text())
 

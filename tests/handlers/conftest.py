@@ -7,7 +7,8 @@ from typing import Any
 
 import pytest
 
-from cdk_connect_quickconnect._handlers import _connect
+from cdk_connect_quickconnect._handlers import _connect, _response, index
+from tests.handlers.fake_cloudformation import FakeCloudFormation, StackResourceRecord
 from tests.handlers.fake_connect import FakeClock, FakeConnect
 
 ASSOCIATION_TYPE = "Custom::ConnectQueueQuickConnects"
@@ -27,7 +28,10 @@ def left_changed(message: str) -> tuple[frozenset[str], frozenset[str]] | None:
     match = _LEFT_CHANGED.search(message)
     if match is None:
         return None
-    added, removed = (frozenset(part for part in match[key].split(", ") if part) for key in ("added", "removed"))
+    added, removed = (
+        frozenset(part for part in match[key].split(", ") if part and not part.startswith("and "))
+        for key in ("added", "removed")
+    )
     return added, removed
 
 
@@ -38,10 +42,50 @@ def no_sleep_backoff(clock: FakeClock) -> _connect.Backoff:
 
 @pytest.fixture(autouse=True)
 def clock(monkeypatch: pytest.MonkeyPatch) -> FakeClock:
-    """Every handler test runs with a retry policy that never sleeps; the fixture records the would-be sleeps."""
+    """Every handler test runs with a retry policy that never sleeps; the fixture records the would-be sleeps.
+
+    The watchdog's timer runs on the same virtual clock, and no test may reach a real AWS client.
+    """
     fake_clock = FakeClock()
     monkeypatch.setattr(_connect, "BACKOFF", no_sleep_backoff(fake_clock))
+    monkeypatch.setattr(_response, "TIMER", fake_clock.call_later)
+
+    def no_real_client(service: str) -> Any:
+        raise AssertionError(f"a handler test reached a real {service} client: pass client= and stack_client=")
+
+    monkeypatch.setattr(index, "aws_client", no_real_client)
     return fake_clock
+
+
+REAL_AWS_CLIENT = index.aws_client
+"""The handler's own client factory, for the one test that checks how it makes clients."""
+WAITING_STATUS = {"Create": "CREATE_IN_PROGRESS", "Update": "UPDATE_IN_PROGRESS", "Delete": "DELETE_IN_PROGRESS"}
+
+
+def record_in_progress(cloudformation: FakeCloudFormation, event: dict[str, Any]) -> None:
+    """Put the event's resource in its stack as CloudFormation records it while it waits for this request.
+
+    An association keeps a copy of what it lists in its Metadata (as the library's template does).
+    """
+    properties = event.get("ResourceProperties", {})
+    metadata = None
+    if event["ResourceType"] == ASSOCIATION_TYPE:
+        metadata = {"cdk-connect-quickconnect:association": {"QuickConnectArns": properties.get("QuickConnectArns")}}
+    cloudformation.put(
+        event["StackId"],
+        StackResourceRecord(
+            event["LogicalResourceId"],
+            event["ResourceType"],
+            event.get("PhysicalResourceId"),
+            WAITING_STATUS[event["RequestType"]],
+            metadata,
+        ),
+    )
+
+
+@pytest.fixture
+def fake_cloudformation(clock: FakeClock) -> FakeCloudFormation:
+    return FakeCloudFormation(clock=clock)
 
 
 @pytest.fixture

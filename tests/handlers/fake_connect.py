@@ -364,7 +364,7 @@ class FakeConnect:
         for action in self._before_next.pop(operation, []):
             action()
         if self.clock is not None:
-            self.clock.now += self.latency
+            self.clock.advance(self.latency)
         try:
             _check_constraints(model.input_shape, params, operation)
             self._hostile_environment(operation)
@@ -837,19 +837,64 @@ def _error_response(error: ConnectError) -> tuple[AWSResponse, dict[str, Any]]:
 # ---- a clock for the retry policy, so tests never sleep ----------------------------------------------
 
 
+class LambdaKilled(BaseException):
+    """The invocation reached its Lambda timeout: raised where the clock got there, caught by no handler code."""
+
+
 @dataclass
 class FakeClock:
-    """Stands in for time.monotonic and time.sleep: sleeping only advances the clock and is recorded."""
+    """Stands in for time.monotonic, time.sleep and a timer thread: time only moves when a call takes it.
+
+    Sleeping advances the clock and is recorded; so does a fake service's latency (`advance`). An action
+    scheduled with `call_later` (the handler's watchdog) runs as soon as the clock reaches its time, in the
+    middle of whatever moved the clock there, as a timer thread would interrupt it.
+    """
 
     now: float = 0.0
     sleeps: list[float] = field(default_factory=list)
+    kill_at: float | None = None
+    """When the running Lambda invocation is killed (its timeout): moving the clock there raises `LambdaKilled`."""
+    _timers: list[tuple[float, int, Callable[[], None]]] = field(default_factory=list)
+    _timer_ids: itertools.count[int] = field(default_factory=itertools.count)
 
     def sleep(self, seconds: float) -> None:
         self.sleeps.append(seconds)
-        self.now += seconds
+        self.advance(seconds)
 
     def monotonic(self) -> float:
         return self.now
+
+    def advance(self, seconds: float) -> None:
+        """Move the clock on by `seconds`, running every action due on the way, in time order.
+
+        Reaching `kill_at` stops the invocation there, as Lambda does at its timeout: nothing after it runs.
+        """
+        target = self.now + seconds
+        while True:
+            due = [timer for timer in self._timers if timer[0] <= target]
+            if not due:
+                break
+            first = min(due)
+            if self.kill_at is not None and first[0] >= self.kill_at:
+                break
+            self._timers.remove(first)
+            self.now = max(self.now, first[0])
+            first[2]()
+        if self.kill_at is not None and target >= self.kill_at:
+            self.now = max(self.now, self.kill_at)
+            raise LambdaKilled(f"Task timed out at {self.kill_at:.0f} s")
+        self.now = max(self.now, target)
+
+    def call_later(self, seconds: float, action: Callable[[], None]) -> Callable[[], None]:
+        """Run `action` once the clock has moved on by `seconds`; return a function that cancels it."""
+        timer = (self.now + max(0.0, seconds), next(self._timer_ids), action)
+        self._timers.append(timer)
+
+        def cancel() -> None:
+            if timer in self._timers:
+                self._timers.remove(timer)
+
+        return cancel
 
 
 @dataclass

@@ -15,7 +15,8 @@ import pytest
 from botocore.exceptions import ClientError, EndpointConnectionError
 
 from cdk_connect_quickconnect._handlers import _connect, association, index
-from tests.handlers.conftest import MakeEvent, left_changed
+from tests.handlers.conftest import REAL_AWS_CLIENT, MakeEvent, left_changed, record_in_progress
+from tests.handlers.fake_cloudformation import FakeCloudFormation
 from tests.handlers.fake_connect import FakeConnect, FakeLambdaContext, Instance, Queue, QuickConnect
 
 ASSOCIATE = "AssociateQueueQuickConnects"
@@ -33,6 +34,12 @@ class World:
     instance: Instance
     queue: Queue
     make_event: MakeEvent
+    cloudformation: FakeCloudFormation
+
+    def handle(self, event: dict[str, Any], context: object | None = None) -> dict[str, Any]:
+        """Run the request as CloudFormation sends it, its resource recorded in the stack as waiting for it."""
+        record_in_progress(self.cloudformation, event)
+        return index.on_event(event, context or object(), client=self.client, stack_client=self.cloudformation.client())
 
     def quick_connects(self, count: int) -> list[QuickConnect]:
         return self.fake.add_quick_connects(self.instance, count)
@@ -63,7 +70,7 @@ class World:
             old_properties=None if old is None else {**properties(old_queue or queue, old), **extra},
             physical_id=physical_id or (None if request_type == "Create" else physical_id_of(old_queue or queue)),
         )
-        return index.on_event(event, context or object(), client=self.client)
+        return self.handle(event, context)
 
 
 def ids(quick_connects: Sequence[QuickConnect]) -> frozenset[str]:
@@ -75,7 +82,7 @@ def properties(queue: Queue, quick_connects: Sequence[QuickConnect]) -> dict[str
 
 
 def physical_id_of(queue: Queue) -> str:
-    return f"{queue.arn}/quick-connects"
+    return f"{queue.arn}/quick-connects/QueueQuickConnects"
 
 
 def connect_log_lines(output: str) -> list[dict[str, Any]]:
@@ -84,11 +91,12 @@ def connect_log_lines(output: str) -> list[dict[str, Any]]:
 
 
 @pytest.fixture
-def world(fake_connect: FakeConnect, connect_client: Any, make_event: MakeEvent) -> World:
+def world(
+    fake_connect: FakeConnect, connect_client: Any, make_event: MakeEvent, fake_cloudformation: FakeCloudFormation
+) -> World:
     instance = fake_connect.add_instance()
-    return World(
-        fake_connect, connect_client, instance, fake_connect.add_queue(instance, name="BasicQueue"), make_event
-    )
+    queue = fake_connect.add_queue(instance, name="BasicQueue")
+    return World(fake_connect, connect_client, instance, queue, make_event, fake_cloudformation)
 
 
 # ---- Create ----------------------------------------------------------------------------------------
@@ -99,7 +107,7 @@ def test_create_associates_the_listed_quick_connects(world):
     response = world.send("Create", listed)
     assert world.associations() == ids(listed)
     assert response == {
-        "PhysicalResourceId": f"{world.queue.arn}/quick-connects",
+        "PhysicalResourceId": f"{world.queue.arn}/quick-connects/QueueQuickConnects",
         "Data": {"QueueId": world.queue.id, "AssociatedCount": "3"},
     }
 
@@ -288,7 +296,7 @@ def test_delete_with_properties_no_longer_valid_still_cleans_up(world):
         {"QueueArn": world.queue.arn, "QuickConnectArns": [listed[0].arn, listed[0].arn, listed[1].arn, "junk"]},
         physical_id=physical_id_of(world.queue),
     )
-    index.on_event(event, object(), client=world.client)
+    world.handle(event)
     assert world.associations() == frozenset()
 
 
@@ -324,7 +332,8 @@ def test_failed_create_undoes_its_associations_and_explains(world):
     assert world.associations() == ids(console)
     message = str(excinfo.value)
     assert world.queue.id in message
-    assert all(quick_connect_id in message for quick_connect_id in second_batch)
+    # The failing call is named by its size and first ids: an answer to CloudFormation holds 4,096 bytes.
+    assert f"10 quick connects [{', '.join(second_batch[:3])} and 7 more]" in message
     assert "InvalidParameterException: Quick connect quota reached" in message
     assert "undone" in message
 
@@ -380,9 +389,40 @@ def test_a_failing_undo_is_reported_naming_what_it_left(world):
     with pytest.raises(association.AssociationError, match="Undoing this request's partial changes also failed") as e:
         world.send("Create", listed)
     first_batch = frozenset(sorted(ids(listed))[:50])
-    assert left_changed(str(e.value)) == (first_batch, frozenset())
-    assert "after a failed Create, disassociate the added ones by hand" in str(e.value)
+    assert left_changed(str(e.value)) == (frozenset(sorted(first_batch)[:40]), frozenset())
+    assert "and 10 more (the log's undo_failed line lists them all)" in str(e.value)
     assert world.associations() == first_batch
+
+
+def test_a_failed_create_left_half_changed_is_cleaned_by_the_rollback_delete_it_answered_for(world):
+    """The failed Create's physical id names what was on the queue before it; CloudFormation's rollback sends that
+    id a Delete (this handler answers it, not a framework), which removes the rest and keeps those."""
+    console = world.quick_connects(2)
+    world.console_associate(console)
+    listed = [*console, *world.quick_connects(60)]
+    world.fake.fail_next(ASSOCIATE, "InvalidParameterException", after=1)
+    world.fake.fail_next(DISASSOCIATE, "InvalidParameterException")
+    create = world.make_event("Create", properties(world.queue, listed))
+    with pytest.raises(association.AssociationError) as failed:
+        world.handle(create)
+    assert failed.value.physical_id is not None
+    assert failed.value.physical_id.endswith("/create-failed/" + "+".join(sorted(ids(console))))
+    assert world.associations() > ids(console)
+
+    world.handle(world.make_event("Delete", properties(world.queue, listed), physical_id=failed.value.physical_id))
+
+    assert world.associations() == ids(console)
+
+
+def test_a_failed_create_undone_in_time_answers_an_id_that_owns_nothing(world):
+    listed = world.quick_connects(60)
+    world.fake.fail_next(ASSOCIATE, "InvalidParameterException", after=1)
+    with pytest.raises(association.AssociationError) as failed:
+        world.send("Create", listed)
+    assert failed.value.undone and failed.value.physical_id is None
+    assert index.failure_physical_id(world.make_event("Create", properties(world.queue, listed))) == (
+        "cdk-connect-quickconnect:create-failed"
+    )
 
 
 FOREVER = 100_000
@@ -612,7 +652,7 @@ def test_invalid_properties_are_rejected_before_any_call(world, case, message, r
         physical_id=physical_id_of(world.queue) if request_type == "Update" else None,
     )
     with pytest.raises(ValueError, match=message):
-        index.on_event(event, object(), client=world.client)
+        world.handle(event)
     assert world.fake.calls == []
 
 
@@ -623,7 +663,7 @@ def test_rollback_of_an_update_rejected_as_invalid_succeeds(world):
     rollback = world.make_event(
         "Update", properties(world.queue, listed), old_properties=invalid, physical_id=physical_id_of(world.queue)
     )
-    index.on_event(rollback, object(), client=world.client)
+    world.handle(rollback)
     assert world.associations() == ids(listed)
 
 
@@ -638,10 +678,14 @@ def test_one_json_log_line_per_connect_call(world, capsys):
     world.send("Create", listed)
     world.send("Update", listed[:5], old=listed)
     world.send("Delete", listed[:5])
-    lines = connect_log_lines(capsys.readouterr().out)
-    assert len(lines) == len(world.fake.calls)
+    every_line = connect_log_lines(capsys.readouterr().out)
+    stack_reads = {"DescribeStackResource", "ListStackResources"}
+    lines = [line for line in every_line if line["operation"] not in stack_reads]
     assert [(line["operation"], line["outcome"]) for line in lines] == [
         (recorded.operation, recorded.outcome) for recorded in world.fake.calls
+    ]
+    assert [line["operation"] for line in every_line if line["operation"] in stack_reads] == [
+        recorded.operation for recorded in world.cloudformation.calls
     ]
     assert all(line["queue_id"] == world.queue.id for line in lines)
     assert all({"attempt", "duration_ms", "instance_id"} <= set(line) for line in lines)
@@ -656,22 +700,28 @@ def test_one_json_log_line_per_connect_call(world, capsys):
 def test_unknown_resource_type_is_rejected_clearly(world):
     event = world.make_event("Create", properties(world.queue, []), resource_type="Custom::Nope")
     with pytest.raises(ValueError, match=r"Unknown ResourceType 'Custom::Nope'.*Custom::ConnectQueueQuickConnects"):
-        index.on_event(event, object(), client=world.client)
+        world.handle(event)
     assert world.fake.calls == []
 
 
-def test_dispatch_table_maps_the_association_type():
-    assert index.HANDLERS["Custom::ConnectQueueQuickConnects"] is association.handle
+def test_dispatch_table_sends_each_resource_type_to_its_handler(world, monkeypatch):
+    seen = []
+    monkeypatch.setattr(association, "handle", lambda event, *_: seen.append(event["ResourceType"]) or {"x": 1})
+    assert world.handle(world.make_event("Create", properties(world.queue, []))) == {"x": 1}
+    assert seen == ["Custom::ConnectQueueQuickConnects"]
+    assert set(index.HANDLERS) == {"Custom::ConnectQueueQuickConnects", "Custom::ConnectLookup"}
 
 
-def test_the_client_is_created_once_with_botocore_retries_off(monkeypatch):
+@pytest.mark.parametrize("service", ["connect", "cloudformation"])
+def test_each_client_is_created_once_with_botocore_retries_off(monkeypatch, service):
     monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-2")
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
-    monkeypatch.setattr(index, "_client", None)
-    client = index.connect_client()
-    assert index.connect_client() is client
-    assert client.meta.service_model.service_name == "connect"
+    monkeypatch.setattr(index, "_clients", {})
+    monkeypatch.setattr(index, "aws_client", REAL_AWS_CLIENT)
+    client = index.aws_client(service)
+    assert index.aws_client(service) is client
+    assert client.meta.service_model.service_name == service
     assert client.meta.region_name == "eu-west-2"
     assert client.meta.config.retries["total_max_attempts"] == 1
 
@@ -802,7 +852,7 @@ def test_budget_from_a_lambda_context(clock):
     clock.now = 20.0
     budget = _connect.Budget.from_context(context)
     assert budget.ends_at == 120 - _connect.RETURN_MARGIN_SECONDS
-    assert _connect.Budget.from_context(object()).ends_at == 20 + _connect.DEFAULT_TIMEOUT_SECONDS - 5
+    assert _connect.Budget.from_context(object()).ends_at == 20 + _connect.DEFAULT_TIMEOUT_SECONDS - 12
 
 
 # ---- the error classes are botocore's model's ----------------------------------------------------------

@@ -31,7 +31,8 @@ from hypothesis.stateful import (
 )
 
 from cdk_connect_quickconnect._handlers import _connect, association, index
-from tests.handlers.conftest import left_changed, no_sleep_backoff
+from tests.handlers.conftest import left_changed, no_sleep_backoff, record_in_progress
+from tests.handlers.fake_cloudformation import FakeCloudFormation
 from tests.handlers.fake_connect import FakeClock, FakeConnect, FakeLambdaContext, QuickConnect
 
 POOL = 64  # more than one batch of 50
@@ -114,7 +115,8 @@ class QueueAssociationLifecycle(RuleBasedStateMachine):
         self.pool = self.fake.add_quick_connects(instance, POOL)
         self.expected: set[str] = set()
         self.live: tuple[QuickConnect, ...] | None = None
-        self.physical_id = f"{self.queue.arn}/quick-connects"
+        self.physical_id = f"{self.queue.arn}/quick-connects/QueueQuickConnects"
+        self.cloudformation = FakeCloudFormation(clock=self.clock)
 
     @initialize(console=st.sets(st.integers(0, POOL - 1), max_size=8))
     def some_console_associations(self, console: set[int]) -> None:
@@ -258,7 +260,8 @@ class QueueAssociationLifecycle(RuleBasedStateMachine):
         if physical_id is not None:
             event["PhysicalResourceId"] = physical_id
         context = FakeLambdaContext(self.clock, timeout=300)
-        response = index.on_event(event, context, client=self.client)
+        record_in_progress(self.cloudformation, event)
+        response = index.on_event(event, context, client=self.client, stack_client=self.cloudformation.client())
         assert self.clock.now <= context.deadline, "the request outlived its Lambda"
         assert response["PhysicalResourceId"] == (physical_id if request_type == "Delete" else self.physical_id)
         return response

@@ -23,11 +23,14 @@ from cdk_connect_quickconnect import (
     QuickConnect,
     QuickConnectDestination,
 )
-from cdk_connect_quickconnect._handlers import _connect
+from cdk_connect_quickconnect._handlers import _connect, _response
+from cdk_connect_quickconnect._provider import HANDLER_TIMEOUT_MINUTES
 from tests.handlers.conftest import left_changed, no_sleep_backoff
 from tests.handlers.fake_connect import ACCOUNT, REGION, FakeClock, FakeConnect
 from tests.handlers.lifecycle import ASSOCIATION_TYPE, CloudFormation, Outcome, association_state
 
+LAMBDA_TIMEOUT = 60.0 * HANDLER_TIMEOUT_MINUTES
+"""The handler function's timeout, as the template gives it."""
 IMPORTED = 600
 OUT_OF_BAND = 5
 STACK = "QuickConnects"
@@ -105,6 +108,7 @@ def new_world() -> World:
 def world(monkeypatch: pytest.MonkeyPatch) -> World:
     made = new_world()
     monkeypatch.setattr(_connect, "BACKOFF", no_sleep_backoff(made.clock))
+    monkeypatch.setattr(_response, "TIMER", made.clock.call_later)
     return made
 
 
@@ -196,11 +200,15 @@ def test_a_failed_create_rolls_back_the_association_that_succeeded_and_the_one_t
     outcome = world.deploy(template(**V1))
     assert outcome.status == "ROLLBACK_COMPLETE"
     assert "InvalidParameterException" in outcome.reason
-    rollback_deletes = [
-        invocation.logical_id for invocation in world.cfn.invocations if invocation.request_type == "Delete"
-    ]
+    rollback_deletes = {
+        invocation.logical_id: invocation.physical_id
+        for invocation in world.cfn.invocations
+        if invocation.request_type == "Delete"
+    }
     assert any(logical_id.startswith("OnBasic") for logical_id in rollback_deletes)
-    assert not any(logical_id.startswith("OnSupport") for logical_id in rollback_deletes)  # the framework's
+    # The failed one undid itself and answered with a physical id that owns nothing: its Delete changes nothing.
+    failed = next(physical for logical_id, physical in rollback_deletes.items() if logical_id.startswith("OnSupport"))
+    assert failed == "cdk-connect-quickconnect:create-failed"
     assert world.deploy(template(**V1)).status == "CREATE_COMPLETE"  # and the next deploy starts clean
 
 
@@ -237,10 +245,10 @@ def test_500_quick_connects_under_30_percent_throttling_complete_inside_the_lamb
     with capsys.disabled():
         print(
             f"\n500 quick connects, 30% throttling + 2 req/s burst 5: Create {create_seconds:.1f} s, longest request "
-            f"{longest:.1f} s of the {world.cfn.lambda_timeout:.0f} s timeout; {throttled} of "
+            f"{longest:.1f} s of the {LAMBDA_TIMEOUT:.0f} s timeout; {throttled} of "
             f"{len(world.fake.calls)} calls throttled"
         )
-    assert longest < world.cfn.lambda_timeout - _connect.RETURN_MARGIN_SECONDS
+    assert longest < LAMBDA_TIMEOUT - _connect.RETURN_MARGIN_SECONDS
 
 
 def test_under_sustained_throttling_the_request_fails_before_its_deadline_and_the_queue_is_as_it_was(world):
@@ -252,7 +260,7 @@ def test_under_sustained_throttling_the_request_fails_before_its_deadline_and_th
     assert "Stopped retrying to finish before the Lambda timeout" in outcome.reason
     assert "the queue is as it was before the request" in outcome.reason
     assert world.fake.associations(basic) == before
-    assert world.longest_invocation() <= world.cfn.lambda_timeout - _connect.RETURN_MARGIN_SECONDS
+    assert world.longest_invocation() <= LAMBDA_TIMEOUT - _connect.RETURN_MARGIN_SECONDS
 
 
 def test_a_short_lambda_timeout_is_honoured_too(world):
@@ -318,7 +326,9 @@ def test_a_delete_whose_undo_is_refused_too_fails_naming_what_it_left_and_a_retr
     assert outcome.status == "DELETE_FAILED"
     assert "Undoing this request's partial changes also failed" in outcome.reason
     first_batch = set(sorted(ids_of(range(120)))[:50])
-    assert left_changed(outcome.reason) == (frozenset(), first_batch)
+    # The answer to CloudFormation holds 4,096 bytes: the first 40 ids, and how many more the log lists.
+    assert left_changed(outcome.reason) == (frozenset(), set(sorted(first_batch)[:40]))
+    assert "and 10 more (the log's undo_failed line lists them all)" in outcome.reason
     assert world.fake.associations(basic) == before - first_batch
     assert world.cfn.killed == []
     world.fake.clear_faults()
@@ -358,14 +368,61 @@ def test_removal_policy_retain_holds_even_when_a_delete_reaches_the_handler(worl
     assert ids_of((0, 1, 2)) <= world.fake.associations(world.queue("BasicQueue"))
 
 
-def test_renaming_the_association_loses_what_both_list_unless_the_old_one_is_retained(world):
-    """A known limit (README): the new resource is created before the old one is deleted, on one physical id."""
+def test_renaming_the_association_keeps_what_the_new_one_lists(world):
+    """The new resource is created before the old one is deleted; the old one's Delete asks the stack."""
     basic = world.queue("BasicQueue")
-    world.deploy(template(basic=(0, 1, 2)))
-    world.cfn.deploy(STACK, template(basic=(0, 1, 2), basic_id="Renamed"))
-    assert not ids_of((0, 1, 2)) & world.fake.associations(basic)  # removed by the old resource's Delete
-    world.cfn.delete(STACK)
+    world.deploy(template(basic=(0, 1, 2, 3)))
+    assert world.deploy(template(basic=(0, 1, 2), basic_id="Renamed")).ok
+    assert ids_of((0, 1, 2)) <= world.fake.associations(basic)
+    assert not ids_of((3,)) & world.fake.associations(basic)  # listed by the old one only: removed
 
-    world.deploy(template(basic=(0, 1, 2), removal_policy=cdk.RemovalPolicy.RETAIN))
-    world.cfn.deploy(STACK, template(basic=(0, 1, 2), basic_id="Renamed"))
-    assert ids_of((0, 1, 2)) <= world.fake.associations(basic)  # the documented way to move it
+
+# ---- answering CloudFormation: one function, its own answers ---------------------------------------------
+
+
+def test_one_invocation_per_event_and_every_event_answered_by_an_upload(world):
+    """The function answers CloudFormation itself: no framework function runs before the handler."""
+    world.deploy(template(**V1))
+    world.deploy(template(**V2))
+    world.delete()
+    assert {invocation.code for invocation in world.cfn.invocations} == {"current"}
+    assert all(invocation.delivery == 1 for invocation in world.cfn.invocations)
+    events = sum(1 for invocation in world.cfn.invocations)
+    assert events == len([i for i in world.cfn.invocations if not i.killed]) > 0
+
+
+def test_an_answer_whose_upload_fails_on_the_way_is_uploaded_again(world):
+    world.cfn.responses.fail_next(500, 0, 503)
+    try:
+        assert world.deploy(template(**V1)).status == "CREATE_COMPLETE"
+    finally:
+        world.cfn.responses.clear_failures()
+
+
+def test_a_run_killed_at_its_deadline_is_answered_by_its_watchdog_and_lambdas_late_copy_changes_nothing(world):
+    """One call hangs past the Lambda timeout (a stuck connection the client did not time out): the watchdog
+    answers FAILED before the kill, with an id naming what was on the queue before; CloudFormation's rollback
+    Delete removes what the killed run added. Lambda delivers the event again later; the copy finds the resource
+    no longer waiting for it, changes nothing and ends normally (so Lambda stops there)."""
+    basic = world.queue("BasicQueue")
+    world.fake.run_before_next(ASSOCIATE, lambda: world.clock.advance(400))
+    outcome = world.cfn.deploy(STACK, template(**V1))  # the world's invariant refuses killed runs
+    assert outcome.status == "ROLLBACK_COMPLETE"
+    assert "before its Lambda timeout (300 s)" in outcome.reason
+    assert [invocation.delivery for invocation in world.cfn.killed] == [1]
+    copies = [invocation for invocation in world.cfn.invocations if invocation.delivery > 1]
+    assert [invocation.delivery for invocation in copies] == [2]
+    assert copies[0].ended == copies[0].started  # it made no Connect call
+    assert world.fake.associations(basic) == world.out_of_band[basic.id]
+
+
+def test_an_answer_that_never_arrives_fails_the_resource_after_its_service_timeout_not_an_hour(world):
+    """Every upload refused (S3 down) and no watchdog answer either: CloudFormation waits ServiceTimeout (600 s)."""
+    world.cfn.responses.fail_next(*([403] * 20))
+    try:
+        outcome = world.cfn.deploy(STACK, template(**V1))
+    finally:
+        world.cfn.responses.clear_failures()
+    assert outcome.status == "ROLLBACK_COMPLETE"
+    assert "did not receive a response from your Custom Resource within 600 seconds" in outcome.reason
+    assert world.clock.now < 3600

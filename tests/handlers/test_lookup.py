@@ -570,7 +570,6 @@ def test_one_json_log_line_per_connect_call(world, capsys):
 def test_on_event_dispatches_lookups(world):
     arn, resource_id = world.seed("contact-flow", "Default agent transfer")
     props = world.properties("contact-flow", "Default agent transfer")
-    assert index.HANDLERS[LOOKUP_TYPE] is lookup.handle
     response = index.on_event(world.event("Create", props), object(), client=world.client)
     assert response == {"PhysicalResourceId": arn, "Data": {"Arn": arn, "Id": resource_id}}
     world.fake.calls.clear()

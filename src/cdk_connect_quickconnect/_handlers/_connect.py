@@ -47,8 +47,9 @@ CONNECT_TIMEOUT_SECONDS = 3
 READ_TIMEOUT_SECONDS = 10
 MAX_ATTEMPT_SECONDS = CONNECT_TIMEOUT_SECONDS + READ_TIMEOUT_SECONDS
 """The longest one attempt can take with the handler's client timeouts: no attempt starts with less time left."""
-RETURN_MARGIN_SECONDS = 5.0
-"""Kept back from the Lambda's remaining time to log and return the answer to the Provider framework."""
+RETURN_MARGIN_SECONDS = 12.0
+"""Kept back from the Lambda's remaining time to answer CloudFormation: up to three uploads of the response
+(``_response.PUT_TIMEOUT_SECONDS`` each, with backoff), all before the watchdog's turn."""
 DEFAULT_TIMEOUT_SECONDS = 300.0
 """The deadline of a request invoked without a Lambda context (a direct call): the handler's Lambda timeout."""
 CONSISTENCY_WINDOW_SECONDS = 30.0
@@ -82,6 +83,17 @@ ERROR_CLASSES: Mapping[str, ErrorClass] = {
     "InternalServiceException": ErrorClass.SERVER,  # 500
 }
 """Connect's error codes (botocore's ``connect`` model) and their class; `tests` hold it to the model."""
+
+STACK_ERROR_CLASSES: Mapping[str, ErrorClass] = {
+    "Throttling": ErrorClass.RATE,  # 400, botocore's retry configuration (_retry.json) names it throttling
+    "ThrottlingException": ErrorClass.RATE,  # 400, CloudFormation API reference, Common Errors
+    "AccessDeniedException": ErrorClass.ACCESS_DENIED,  # 400, Common Errors
+    "NotAuthorized": ErrorClass.ACCESS_DENIED,  # 400, Common Errors
+    "AccessDenied": ErrorClass.ACCESS_DENIED,  # 403, what IAM's denial of a CloudFormation action answers
+}
+"""CloudFormation's codes for the two reads the association makes of its own stack: its model declares no errors
+for them, so the codes come from botocore's retry configuration and the API reference's Common Errors.
+``ValidationError`` (400: no such stack or logical id) is left to the status: final."""
 
 _RETRIED_ALWAYS = frozenset({ErrorClass.RATE, ErrorClass.SERVER, ErrorClass.TRANSPORT})
 _PAGING_PARAMS = frozenset({"NextToken", "MaxResults"})
@@ -218,6 +230,7 @@ class ConnectCallError(Exception):
         resource: str | None = None,
         out_of_time: bool = False,
         waited: float = 0.0,
+        service: str = "connect",
     ):
         self.operation = operation
         self.code = code
@@ -229,11 +242,11 @@ class ConnectCallError(Exception):
         answer = f"Connect answered {code}: {message}" if code != OUT_OF_TIME else message
         super().__init__(
             f"{operation} for {target} failed after {attempts} attempt(s): {answer}"
-            f"{_advice(operation, error_class, resource or target, out_of_time, waited)}"
+            f"{_advice(f'{service}:{operation}', error_class, resource or target, out_of_time, waited)}"
         )
 
 
-def _advice(operation: str, error_class: ErrorClass, resource: str, out_of_time: bool, waited: float) -> str:
+def _advice(action: str, error_class: ErrorClass, resource: str, out_of_time: bool, waited: float) -> str:
     """What a user can do about a failed call, by its class."""
     if out_of_time:
         return (
@@ -249,13 +262,17 @@ def _advice(operation: str, error_class: ErrorClass, resource: str, out_of_time:
         return " (not retried): a value in the resource's properties is not valid for Connect; correct it"
     if error_class is ErrorClass.ACCESS_DENIED:
         return (
-            f". The handler's role is not allowed connect:{operation} on {resource}, still denied after "
+            f". The handler's role is not allowed {action} on {resource}, still denied after "
             f"{waited:.0f} s (longer than IAM takes to apply a new policy): check the stack's ConnectAccess policy, "
             "and any service control policy or permissions boundary that applies to the role"
         )
     if error_class is ErrorClass.NOT_YET_CONSISTENT:
         return f" (waited {waited:.0f} s for it): check that it exists in this instance" if waited else ""
     return ""
+
+
+_TARGET_IDS = 3
+"""Most quick connect ids a message names per call: an answer to CloudFormation holds 4,096 bytes in all."""
 
 
 def describe_target(params: Mapping[str, Any]) -> str:
@@ -266,7 +283,9 @@ def describe_target(params: Mapping[str, Any]) -> str:
     if "InstanceId" in params:
         parts.append(f"instance {params['InstanceId']}")
     if "QuickConnectIds" in params:
-        parts.append(f"quick connects [{', '.join(params['QuickConnectIds'])}]")
+        ids = params["QuickConnectIds"]
+        more = f" and {len(ids) - _TARGET_IDS} more" if len(ids) > _TARGET_IDS else ""
+        parts.append(f"{len(ids)} quick connects [{', '.join(ids[:_TARGET_IDS])}{more}]")
     named = {"QueueId", "InstanceId", "QuickConnectIds"} | _PAGING_PARAMS
     parts.extend(f"{key}={json.dumps(value, default=str)}" for key, value in params.items() if key not in named)
     return ", ".join(parts) or "the account"
@@ -319,7 +338,15 @@ def call(
             if not retryable:
                 waited = budget.waited(error_class) if retry_not_found or error_class is ErrorClass.ACCESS_DENIED else 0
                 raise ConnectCallError(
-                    operation, params, code, message, attempt, error_class, resource=resource, waited=waited
+                    operation,
+                    params,
+                    code,
+                    message,
+                    attempt,
+                    error_class,
+                    resource=resource,
+                    waited=waited,
+                    service=_service_of(client),
                 ) from error
             delay = policy.delay_before(attempt + 1)
             if not budget.allows(delay):
@@ -331,6 +358,12 @@ def call(
         _log_attempt(operation, log, attempt, "ok", finished - attempt_started)
         budget.record_call(finished - started)
         return response
+
+
+def _service_of(client: ConnectClient) -> str:
+    """The IAM prefix of a boto3 client's actions (``connect``, ``cloudformation``)."""
+    meta = getattr(client, "meta", None)
+    return str(meta.service_model.signing_name) if meta is not None else "connect"
 
 
 def _out_of_time(
@@ -420,8 +453,9 @@ def classify(error: ClientError | BotoCoreError) -> tuple[str, str, ErrorClass]:
     details = error.response.get("Error", {})
     code = str(details.get("Code", "Unknown"))
     message = str(details.get("Message", error))
-    if code in ERROR_CLASSES:
-        return code, message, ERROR_CLASSES[code]
+    known = ERROR_CLASSES.get(code) or STACK_ERROR_CLASSES.get(code)
+    if known is not None:
+        return code, message, known
     status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0))
     return code, message, ErrorClass.SERVER if status >= 500 else ErrorClass.OTHER
 

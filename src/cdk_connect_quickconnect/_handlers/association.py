@@ -40,6 +40,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from . import _response, _stack
 from ._connect import (
     RESOURCE_NOT_FOUND,
     Budget,
@@ -50,6 +51,7 @@ from ._connect import (
     pages_for,
     paginate,
 )
+from ._stack import StackClient
 
 RESOURCE_TYPE = "Custom::ConnectQueueQuickConnects"
 BATCH_SIZE = 50
@@ -60,6 +62,16 @@ REMOVAL_POLICIES = ("destroy", "retain")
 """Values of the ``RemovalPolicy`` property (aws-cdk's ``RemovalPolicy`` values); absent means ``destroy``."""
 
 _PHYSICAL_ID_SUFFIX = "/quick-connects"
+LISTING_METADATA_KEY = "cdk-connect-quickconnect:association"
+"""The resource ``Metadata`` key under which the template keeps a copy of what the resource lists
+(``{"QuickConnectArns": [...]}``), so that a neighbour's Delete can ask CloudFormation for it."""
+_FAILED_CREATE = "/create-failed/"
+_PHYSICAL_ID = re.compile(
+    r"(?P<queue_arn>.+?)/quick-connects(?:/(?P<logical_id>[A-Za-z0-9]+)(?:/create-failed/(?P<there_before>[A-Za-z0-9+-]*))?)?"
+)
+_MAX_PHYSICAL_ID = 1024
+"""CloudFormation's limit on a physical id (1 KB)."""
+_WAITING_STATUS = {"Create": "CREATE_IN_PROGRESS", "Update": "UPDATE_IN_PROGRESS"}
 _INSTANCE_ARN = r"arn:aws[a-z-]*:connect:[a-z0-9-]+:\d{12}:instance/(?P<instance_id>[A-Za-z0-9-]+)"
 _QUEUE_ARN = re.compile(rf"(?P<instance_arn>{_INSTANCE_ARN})/queue/(?P<queue_id>[A-Za-z0-9-]+)")
 _QUICK_CONNECT_ARN = re.compile(rf"(?P<instance_arn>{_INSTANCE_ARN})/transfer-destination/(?P<id>[A-Za-z0-9-]+)")
@@ -68,7 +80,19 @@ _DISASSOCIATE = "DisassociateQueueQuickConnects"
 
 
 class AssociationError(Exception):
-    """A request failed; the message says what Connect answered, how far it got and whether it was undone."""
+    """A request failed; the message says what Connect answered, how far it got and whether it was undone.
+
+    `physical_id`, when set, is the one the failure answers CloudFormation with (see `_create`).
+    """
+
+    def __init__(self, message: str, *, undone: bool = True, physical_id: str | None = None) -> None:
+        super().__init__(message)
+        self.undone = undone
+        self.physical_id = physical_id
+
+
+class StaleRequestError(Exception):
+    """CloudFormation no longer waits for this request (a late copy Lambda delivered again): change nothing."""
 
 
 @dataclass(frozen=True)
@@ -90,10 +114,14 @@ class Queue:
             )
         return cls(arn, match["instance_arn"], match["instance_id"], match["queue_id"])
 
-    @property
-    def physical_id(self) -> str:
-        """PhysicalResourceId of the association resource on this queue."""
-        return f"{self.arn}{_PHYSICAL_ID_SUFFIX}"
+    def physical_id(self, logical_id: str) -> str:
+        """PhysicalResourceId of the association resource `logical_id` on this queue.
+
+        Releases up to 0.1.0 gave ``<QueueArn>/quick-connects`` to every association of the queue; this one adds
+        the logical id, so that the previous release's code, should a rolled-back upgrade bring it back to
+        answer this resource's Delete, leaves it alone rather than remove what another resource lists.
+        """
+        return f"{self.arn}{_PHYSICAL_ID_SUFFIX}/{logical_id}"
 
     @property
     def log(self) -> dict[str, object]:
@@ -130,30 +158,79 @@ class QueueQuickConnects:
         return frozenset(self.quick_connect_ids)
 
 
-def handle(event: Mapping[str, Any], client: ConnectClient, budget: Budget) -> dict[str, Any]:
-    """Handle one Provider onEvent request for ``Custom::ConnectQueueQuickConnects`` within `budget`."""
+StackOf = Callable[[], StackClient]
+"""Gives the CloudFormation client of the request's own stack, created on first use."""
+
+
+def handle(event: Mapping[str, Any], client: ConnectClient, budget: Budget, stack: StackOf) -> dict[str, Any]:
+    """Handle one request for ``Custom::ConnectQueueQuickConnects`` within `budget`."""
     request_type = event["RequestType"]
     if request_type == "Create":
-        return _create(QueueQuickConnects.from_properties(event["ResourceProperties"]), client, budget)
+        wanted = QueueQuickConnects.from_properties(event["ResourceProperties"])
+        _check_still_waited_for(event, stack(), budget)
+        return _create(wanted, str(event["LogicalResourceId"]), client, budget)
     if request_type == "Update":
-        return _update(event, client, budget)
+        return _update(event, client, budget, stack)
     if request_type == "Delete":
-        return _delete(event, client, budget)
+        return _delete(event, client, budget, stack)
     raise ValueError(f"Unsupported RequestType {request_type!r}")
 
 
-def _create(wanted: QueueQuickConnects, client: ConnectClient, budget: Budget) -> dict[str, Any]:
-    """Associate the listed ids that are not associated yet; touch nothing else."""
+def _check_still_waited_for(event: Mapping[str, Any], stack: StackClient, budget: Budget) -> None:
+    """Raise StaleRequestError if CloudFormation no longer waits for this Create or Update.
+
+    A copy Lambda delivers again after a killed run finds the resource failed, rolled back or gone. A status
+    that cannot be read does not stop the request: this check guards against a rare late copy, and must not
+    make every deploy depend on one more API.
+    """
+    try:
+        status = _stack.status_of(stack, str(event["StackId"]), str(event["LogicalResourceId"]), budget)
+    except ConnectCallError as error:
+        log_note("stack_status_unknown", {"error": str(error)})
+        return
+    expected = _WAITING_STATUS[str(event["RequestType"])]
+    if status != expected:
+        raise StaleRequestError(
+            f"{event['RequestType']} of {event['LogicalResourceId']} is no longer awaited: the resource is "
+            f"{status or 'no longer in the stack'}, not {expected}"
+        )
+
+
+def _create(wanted: QueueQuickConnects, logical_id: str, client: ConnectClient, budget: Budget) -> dict[str, Any]:
+    """Associate the listed ids that are not associated yet; touch nothing else.
+
+    A failed Create whose undo failed too answers with a physical id naming the listed ids that were on the
+    queue before it (`_failed_create_id`): CloudFormation's rollback sends that id a Delete, which removes the
+    rest, with a whole new invocation's time. Otherwise a failed Create owns nothing.
+    """
     current = _read_before_change(client, wanted.queue, budget, retry_not_found=True)
-    _Change(client, wanted.queue, budget, current, to_add=wanted.ids - current, to_remove=frozenset()).run()
-    return _response(wanted.queue, len(wanted.quick_connect_ids))
+    failed_id = _failed_create_id(wanted.queue, logical_id, wanted.ids & current)
+    _response.FailureId.learn(failed_id)  # should the run be killed, the watchdog answers with it
+    try:
+        _Change(client, wanted.queue, budget, current, to_add=wanted.ids - current, to_remove=frozenset()).run()
+    except AssociationError as error:
+        if error.undone:
+            raise
+        raise AssociationError(str(error), undone=False, physical_id=failed_id) from error
+    finally:
+        _response.FailureId.forget()
+    return _answer(wanted.queue.physical_id(logical_id), wanted.queue, len(wanted.quick_connect_ids))
 
 
-def _update(event: Mapping[str, Any], client: ConnectClient, budget: Budget) -> dict[str, Any]:
+def _failed_create_id(queue: Queue, logical_id: str, there_before: frozenset[str]) -> str | None:
+    """``<queue>/quick-connects/<logical id>/create-failed/<ids there before, '+'-joined>``, if it fits 1 KB."""
+    physical_id = f"{queue.physical_id(logical_id)}{_FAILED_CREATE}{'+'.join(sorted(there_before))}"
+    return physical_id if len(physical_id) <= _MAX_PHYSICAL_ID else None
+
+
+def _update(event: Mapping[str, Any], client: ConnectClient, budget: Budget, stack: StackOf) -> dict[str, Any]:
     """Apply the diff between old and new properties; a new queue is a Create there (new physical id)."""
     wanted = QueueQuickConnects.from_properties(event["ResourceProperties"])
-    if event.get("PhysicalResourceId") != wanted.queue.physical_id:
-        return _create(wanted, client, budget)
+    _check_still_waited_for(event, stack(), budget)
+    physical_id = str(event.get("PhysicalResourceId", ""))
+    on_queue = _queue_from_physical_id(physical_id)
+    if on_queue is None or on_queue.arn != wanted.queue.arn:
+        return _create(wanted, str(event["LogicalResourceId"]), client, budget)
     previous = _listed_ids(event.get("OldResourceProperties", {}), wanted.queue)
     current = _read_before_change(client, wanted.queue, budget, retry_not_found=True)
     _Change(
@@ -164,11 +241,14 @@ def _update(event: Mapping[str, Any], client: ConnectClient, budget: Budget) -> 
         to_add=wanted.ids - current,
         to_remove=(previous - wanted.ids) & current,
     ).run()
-    return _response(wanted.queue, len(wanted.quick_connect_ids))
+    return _answer(physical_id, wanted.queue, len(wanted.quick_connect_ids))
 
 
-def _delete(event: Mapping[str, Any], client: ConnectClient, budget: Budget) -> dict[str, Any]:
-    """Disassociate the listed ids still associated; anything already gone counts as done."""
+def _delete(event: Mapping[str, Any], client: ConnectClient, budget: Budget, stack: StackOf) -> dict[str, Any]:
+    """Disassociate the listed ids still associated that no other resource of the stack lists on the queue now.
+
+    Anything already gone counts as done.
+    """
     physical_id = str(event.get("PhysicalResourceId", ""))
     queue = _queue_from_physical_id(physical_id)
     if queue is None:
@@ -178,19 +258,57 @@ def _delete(event: Mapping[str, Any], client: ConnectClient, budget: Budget) -> 
     properties = event.get("ResourceProperties", {})
     if str(properties.get("RemovalPolicy", "")).lower() == "retain":
         log_note("delete_skipped", {**queue.log, "reason": "RemovalPolicy retain: associations kept"})
-        return _response(queue, 0)
+        return _answer(physical_id, queue, 0)
     try:
         current = _read_associations_if_queue_exists(client, queue, budget)
+        if current is None:
+            log_note("delete_skipped", {**queue.log, "reason": "queue or instance no longer exists"})
+            return _answer(physical_id, queue, 0)
+        kept = _listed_by_neighbours(event, queue, physical_id, stack(), budget)
     except ConnectCallError as error:
         raise AssociationError(
-            f"Reading the quick connects of queue {queue.arn} failed: {error}. Nothing was changed"
+            f"Reading the quick connects of queue {queue.arn} and who lists them failed: {error}. Nothing was changed"
         ) from error
-    if current is None:
-        log_note("delete_skipped", {**queue.log, "reason": "queue or instance no longer exists"})
-    else:
-        listed = _listed_ids(properties, queue)
-        _Change(client, queue, budget, current, to_add=frozenset(), to_remove=listed & current).run()
-    return _response(queue, 0)
+    listed = _listed_ids(properties, queue) - _there_before_a_failed_create(physical_id)
+    if listed & kept:
+        log_note("delete_keeps", {**queue.log, "listed_by_another_resource": sorted(listed & kept)})
+    _Change(client, queue, budget, current, to_add=frozenset(), to_remove=(listed - kept) & current).run()
+    return _answer(physical_id, queue, 0)
+
+
+def _there_before_a_failed_create(physical_id: str) -> frozenset[str]:
+    """The listed ids a failed Create found on the queue (its physical id names them); none for other ids."""
+    match = _PHYSICAL_ID.fullmatch(physical_id)
+    there_before = match["there_before"] if match else None
+    return frozenset(there_before.split("+")) - {""} if there_before is not None else frozenset()
+
+
+def _listed_by_neighbours(
+    event: Mapping[str, Any], queue: Queue, physical_id: str, stack: StackClient, budget: Budget
+) -> frozenset[str]:
+    """Ids the stack's other live association resources on `queue` list now (this logical id's replacement too).
+
+    A renamed or moved construct is a new logical id, created before the old one is deleted; a rollback deletes
+    the new one while the old one lives on. Each lists its quick connects in its ``Metadata``, as CloudFormation
+    resolved it. A neighbour whose Metadata has no such list (a resource of release 0.1.0, which did not write
+    one) may list any of them: every id the deleted resource lists is kept.
+    """
+    stack_id = str(event["StackId"])
+    own = (str(event["LogicalResourceId"]), physical_id)
+    kept: set[str] = set()
+    for resource in _stack.resources_of_type(stack, stack_id, RESOURCE_TYPE, budget):
+        neighbour_queue = _queue_from_physical_id(resource.physical_id)
+        if (resource.logical_id, resource.physical_id) == own or resource.status in _stack.GONE_STATUSES:
+            continue
+        if neighbour_queue is None or neighbour_queue.arn != queue.arn:
+            continue
+        listing = _stack.metadata_of(stack, stack_id, resource.logical_id, budget).get(LISTING_METADATA_KEY)
+        arns = listing.get("QuickConnectArns") if isinstance(listing, Mapping) else None
+        if not isinstance(arns, list):
+            log_note("delete_keeps_all", {**queue.log, "neighbour": resource.logical_id, "reason": "no listing"})
+            return _listed_ids(event.get("ResourceProperties", {}), queue)
+        kept |= _listed_ids({"QueueArn": queue.arn, "QuickConnectArns": arns}, queue)
+    return frozenset(kept)
 
 
 def _read_before_change(
@@ -232,6 +350,8 @@ class _Change:
         self.added = 0
         self.batches_started = 0
         self.undo_pages = pages_for(len(current) + len(to_add), PAGE_SIZE)
+        self.undone = False
+        """Whether a failed request left the queue as it was before it."""
 
     def run(self) -> None:
         try:
@@ -251,7 +371,8 @@ class _Change:
         except ConnectCallError as error:
             outcome = self._undo()
             raise AssociationError(
-                f"Changing the quick connects of queue {self.queue.arn} failed: {error}. {self._progress()} {outcome}"
+                f"Changing the quick connects of queue {self.queue.arn} failed: {error}. {self._progress()} {outcome}",
+                undone=self.undone,
             ) from error
         finally:
             self.budget.undo_calls = 0
@@ -284,6 +405,7 @@ class _Change:
         try:
             current = _read_associations_if_queue_exists(self.client, self.queue, self.budget)
             if current is None:
+                self.undone = True
                 return "The queue no longer exists: nothing to undo."
             added_here = self.to_add & current
             _disassociate_present(self.client, self.queue, self.budget, added_here, added_here)
@@ -295,6 +417,7 @@ class _Change:
         finally:
             self.budget.undoing = False
             self.budget.check_calls = 0
+        self.undone = True
         return "Its partial changes were undone: the queue is as it was before the request."
 
     def _undo_failed(self, undo_error: ConnectCallError) -> str:
@@ -321,6 +444,7 @@ class _Change:
             },
         )
         if not still_added and not not_restored:
+            self.undone = True
             return (
                 f"A call of the undo failed ({undo_error}), but Connect had applied it: re-read, the queue is "
                 "as it was before the request."
@@ -333,11 +457,10 @@ class _Change:
 
 
 _HALF_CHANGED_ADVICE = (
-    "CloudFormation's rollback of a failed Update, or a retried Delete, puts them right once Connect accepts "
-    "the calls again; after a failed Create, disassociate the added ones by hand (CloudFormation does not "
-    "call the handler to roll a Create back)."
+    "CloudFormation's rollback (the Update or Delete it sends back), or a retried Delete, puts them right once "
+    "Connect accepts the calls again."
 )
-_LISTED_IDS = 100
+_LISTED_IDS = 40
 """Most ids a message lists; the log line of a failed undo lists them all."""
 
 
@@ -472,18 +595,19 @@ def _listed_ids(properties: Mapping[str, Any], queue: Queue) -> frozenset[str]:
 
 
 def _queue_from_physical_id(physical_id: str) -> Queue | None:
-    """Return the queue of a PhysicalResourceId this handler produced, or None if it did not produce it."""
-    if not physical_id.endswith(_PHYSICAL_ID_SUFFIX):
+    """The queue of a PhysicalResourceId this handler produced (either format), or None if it did not produce it."""
+    match = _PHYSICAL_ID.fullmatch(physical_id)
+    if match is None:
         return None
     try:
-        return Queue.from_arn(physical_id.removesuffix(_PHYSICAL_ID_SUFFIX))
+        return Queue.from_arn(match["queue_arn"])
     except ValueError:
         return None
 
 
-def _response(queue: Queue, associated_count: int) -> dict[str, Any]:
-    """Build the Provider framework response; Data values are strings, as Fn::GetAtt returns them."""
+def _answer(physical_id: str, queue: Queue, associated_count: int) -> dict[str, Any]:
+    """The request's answer; Data values are strings, as Fn::GetAtt returns them."""
     return {
-        "PhysicalResourceId": queue.physical_id,
+        "PhysicalResourceId": physical_id,
         "Data": {"QueueId": queue.queue_id, "AssociatedCount": str(associated_count)},
     }

@@ -41,8 +41,8 @@ from ._instance_args import add_instance_arguments, connect_to_instance
 PROG = "cdk-connect-quickconnect"
 #: CloudFormation's limit of resources in one template.
 MAX_RESOURCES = 500
-#: Resources the stack has besides quick connects and associations: the provider's 9 (README) and CDK's metadata.
-FIXED_RESOURCES = 10
+#: Resources the stack has besides quick connects and associations: the provider's 4 (README) and CDK's metadata.
+FIXED_RESOURCES = 5
 
 _DESCRIPTION = """\
 Write a CDK app that owns the instance's quick connects as they are, and the cdk import mapping for them.
