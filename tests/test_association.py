@@ -253,7 +253,8 @@ def test_fails_when_a_second_association_targets_the_same_queue() -> None:
         QueueQuickConnectAssociation(stack, "Second", queue=queue, quick_connects=[second])
     assert str(raised.value) == (
         "'queue' must have one association per stack (already at Stack/First; add to it with "
-        "add_quick_connects), got 'Stack/BasicQueue' (at Stack/Second)"
+        "QueueQuickConnectAssociation.add_to_queue(...) or .add_quick_connects(...)), got 'Stack/BasicQueue' "
+        "(at Stack/Second)"
     )
 
 

@@ -30,9 +30,7 @@ class _AppRegistry(Construct):
         self.names: dict[tuple[str, str, str], IConstruct] = {}
         #: An instance ARN token of an instance looked up by alias -> a key naming that alias.
         self.instance_aliases: dict[str, str] = {}
-        #: (queue key, quick connect ARN or token string) -> the association listing that quick connect on that queue.
-        self.queue_quick_connects: dict[tuple[str, str], IConstruct] = {}
-        #: Anything another module keeps per app (e.g. the associations' synth-time ownership check), by name.
+        #: Anything another module keeps per app (e.g. the registry of associations), by name.
         self.extensions: dict[str, Any] = {}
 
     @classmethod

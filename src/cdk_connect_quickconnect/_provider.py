@@ -109,8 +109,6 @@ class ConnectHandlerProvider(Construct):
 
         super().__init__(scope, id)
         self._granted: set[tuple[str, tuple[str, ...], tuple[str, ...]]] = set()
-        #: Constructs registered per key (e.g. the one association per queue), see :meth:`register`.
-        self._registered: dict[str, Construct] = {}
         self._role_statements = _Statements()
         self._access_statements = _Statements()
         retention, removal_policy = _log_settings(self)
@@ -182,14 +180,6 @@ class ConnectHandlerProvider(Construct):
             properties=properties,
             service_timeout=Duration.seconds(SERVICE_TIMEOUT_SECONDS),
         )
-
-    def registered(self, key: str) -> Construct | None:
-        """The construct registered under ``key`` in this stack, if any."""
-        return self._registered.get(key)
-
-    def register(self, key: str, construct: Construct) -> None:
-        """Remember ``construct`` as the one for ``key`` in this stack."""
-        self._registered[key] = construct
 
     def grant_to_handler(self, actions: Sequence[str], resources: Sequence[str]) -> None:
         """Allow ``actions`` in the role's own policy, which the function itself depends on.

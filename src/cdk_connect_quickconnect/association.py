@@ -9,10 +9,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from typing import NoReturn
-from weakref import WeakKeyDictionary
 
 import jsii
-from aws_cdk import CfnResource, IStableListProducer, Lazy, RemovalPolicy, Resource, Stack
+from aws_cdk import (
+    CfnDeletionPolicy,
+    CfnResource,
+    IStableAnyProducer,
+    IStableListProducer,
+    Lazy,
+    RemovalPolicy,
+    Resource,
+    Stack,
+)
 from aws_cdk import aws_connect as connect
 from constructs import Construct, IConstruct, IValidation
 
@@ -22,7 +30,7 @@ from ._placement import _AppRegistry, check_stack_environment, instance_key, sam
 from ._provider import ConnectHandlerProvider
 from ._reference import ConnectReference, owner_of, path_of
 from ._tree import facts_of, remember_stack, stack_of
-from ._validation import ConnectValidationError, comparable, describe, fail, is_token
+from ._validation import ConnectValidationError, describe, fail, is_token
 from .lookups import ConnectLookup
 from .queue import IQueue
 from .quick_connect import IQuickConnect
@@ -46,6 +54,10 @@ class QueueQuickConnectAssociation(Resource):
     One quick connect on one queue has one owner in the app: a second association anywhere in the app
     listing it on the same queue, or a ``CfnQueue`` whose own ``QuickConnectArns`` lists it, fails at synth.
 
+    The removal policy works as on any L2: the constructor's ``removal_policy``, :meth:`apply_removal_policy`,
+    ``RemovalPolicies.of(scope)``, an Aspect or the L1 (``node.default_child``) all set the resource's
+    ``DeletionPolicy``, and the handler is told at synth what the template ends up with.
+
     :param queue: the queue agents work, imported (``Queue.from_queue_arn``) or of this stack.
     :param quick_connects: the quick connects to offer on it; at least one, no duplicates, same instance.
     :param removal_policy: what deleting the resource (or its stack) does to the associations; default:
@@ -65,15 +77,16 @@ class QueueQuickConnectAssociation(Resource):
         remember_stack(self, stack_of(scope))
         check_kind(self, "queue", queue, IQueue, _kinds.QUEUE)
         _check_is_a_list(self, quick_connects)
+        _check_removal_policy(self, "removal_policy", removal_policy)
         self.queue = queue
-        self._queue_key = _queue_identity(queue)
-        retain = _retains(self, removal_policy)
+        #: The queue's identity in the app's registry of associations (see :func:`queue_identity`).
+        self._queue_identity = queue_identity(queue)
         #: The quick connects listed, in order, keyed by ARN or token string to refuse duplicates (tokens that
-        #: differ as strings but resolve to the same value are caught at synth, see ``_Ownership``).
+        #: differ as strings but resolve to the same value are caught at synth, see ``_Associations``).
         self._listed: dict[str, IQuickConnect] = {}
-        self._registry = _AppRegistry.of(self)
+        self._associations = _Associations.of(self)
+        self._associations.claim_queue(self)
         provider = ConnectHandlerProvider.of(self)
-        self._claim_queue(provider)
         check_stack_environment(
             self, "queue", queue.queue_arn, "queue", why="the handler calls Connect in its own account and Region"
         )
@@ -81,6 +94,7 @@ class QueueQuickConnectAssociation(Resource):
             fail(self, "quick_connects", "list at least one quick connect", list(quick_connects))
         self.add_quick_connects(*quick_connects)
         listed_arns = Lazy.list(_ArnsProducer(self._listed))
+        removal = _RemovalPolicyProducer()
         self.resource = provider.custom_resource(
             self,
             "Resource",
@@ -88,19 +102,20 @@ class QueueQuickConnectAssociation(Resource):
             properties={
                 "QueueArn": queue.queue_arn,
                 "QuickConnectArns": listed_arns,
-                # The handler reads it too: a Delete that still arrives (a template edited by an escape hatch,
-                # a policy changed in the same deploy) keeps the associations all the same.
-                **({"RemovalPolicy": "retain"} if retain else {}),
+                # "retain" when the template retains the resource, else absent. The handler reads it too: a
+                # Delete that still arrives (a template edited after synth) keeps the associations all the same.
+                "RemovalPolicy": Lazy.any(removal),
             },
         )
-        # A copy CloudFormation resolves and hands out (DescribeStackResource): when a renamed construct's old
-        # resource is deleted, its Delete asks the stack what the new one lists, and keeps that.
         cfn_resource = self.resource.node.default_child
         assert isinstance(cfn_resource, CfnResource)
+        removal.cfn_resource = cfn_resource
+        # A copy CloudFormation resolves and hands out (DescribeStackResource): when a renamed construct's old
+        # resource is deleted, its Delete asks the stack what the new one lists, and keeps that.
         cfn_resource.add_metadata(LISTING_METADATA_KEY, {"QuickConnectArns": listed_arns})
-        if retain:
-            self.resource.apply_removal_policy(RemovalPolicy.RETAIN)
-        _Ownership.of(self._registry).associations.append(self)
+        if removal_policy == RemovalPolicy.RETAIN:
+            cfn_resource.apply_removal_policy(RemovalPolicy.RETAIN)
+        self.node.add_validation(_RemovalPolicyCheck(self, cfn_resource))
         self.node.add_validation(_OwnershipCheck(self))
         # Instance-scoped, not the queue's own ARN: a looked-up queue's ARN is only known once the provider
         # runs, and naming it in a policy the provider needs would be a dependency cycle.
@@ -126,8 +141,8 @@ class QueueQuickConnectAssociation(Resource):
                 "(at QueueQuickConnectAssociation.add_to_queue)"
             )
         owner = owner_of(queue)
-        existing = ConnectHandlerProvider.of(owner).registered(_queue_key(owner, queue))
-        if isinstance(existing, QueueQuickConnectAssociation):
+        existing = _Associations.of(owner).in_stack(queue_identity(queue), stack_of(owner))
+        if existing is not None:
             existing.add_quick_connects(*quick_connects)
             return existing
         return QueueQuickConnectAssociation(owner, "QuickConnects", queue=queue, quick_connects=quick_connects)
@@ -144,17 +159,17 @@ class QueueQuickConnectAssociation(Resource):
             self._check_same_instance(quick_connect)
             self._check_not_listed(quick_connect)
 
-    def _claim_queue(self, provider: ConnectHandlerProvider) -> None:
-        key = _queue_key(self, self.queue)
-        other = provider.registered(key)
-        if other is not None:
-            fail(
-                self,
-                "queue",
-                f"have one association per stack (already at {other.node.path}; add to it with add_quick_connects)",
-                self.queue.node.path,
-            )
-        provider.register(key, self)
+    def apply_removal_policy(self, policy: RemovalPolicy) -> None:
+        """Set what deleting the resource (or its stack) does to the associations, as on any L2.
+
+        ``RemovalPolicy.DESTROY`` removes them, ``RemovalPolicy.RETAIN`` keeps them on the queue; any other
+        policy fails (an association has no snapshot, and the handler cannot tell a rollback's Delete from
+        another).
+        """
+        _check_removal_policy(self, "removal_policy", policy)
+        cfn_resource = self.resource.node.default_child
+        assert isinstance(cfn_resource, CfnResource)
+        cfn_resource.apply_removal_policy(policy)
 
     def _check_same_instance(self, quick_connect: IQuickConnect) -> None:
         if not same_instance(self, quick_connect.instance_arn, self.queue.instance_arn):
@@ -166,23 +181,18 @@ class QueueQuickConnectAssociation(Resource):
             )
 
     def _check_not_listed(self, quick_connect: IQuickConnect) -> None:
+        """One owner per quick connect per queue in the whole app: this association once, and no other one.
+
+        Keyed by the ARN, or the token string, which is the same wherever one token is used; different tokens for
+        the same value are compared by what they resolve to, once per app at synth (``_OwnershipCheck``).
+        """
         key = quick_connect.quick_connect_arn
         if key in self._listed:
             _fail_listed_twice(self, quick_connect)
-        self._claim_app_wide(quick_connect, key)
-        self._listed[key] = quick_connect
-
-    def _claim_app_wide(self, quick_connect: IQuickConnect, key: str) -> None:
-        """One owner per quick connect per queue in the whole app: any stack's association.
-
-        Keyed by the ARN, or the token string, which is the same wherever one token is used; different tokens for
-        the same value are compared by what they resolve to, once per app at synth (``_Ownership``).
-        """
-        claims = self._registry.queue_quick_connects
-        other = claims.get((self._queue_key, key))
-        if other is not None and other is not self:
+        other = self._associations.other_lister(self, key)
+        if other is not None:
             _fail_listed_elsewhere(self, quick_connect, other)
-        claims[self._queue_key, key] = self
+        self._listed[key] = quick_connect
 
 
 def _fail_listed_twice(association: QueueQuickConnectAssociation, quick_connect: IQuickConnect) -> NoReturn:
@@ -222,67 +232,167 @@ def _check_is_a_list(scope: IConstruct, quick_connects: object) -> None:
     )
 
 
-def _retains(scope: IConstruct, removal_policy: RemovalPolicy | None) -> bool:
-    """Whether ``removal_policy`` keeps the associations; only DESTROY and RETAIN mean something here."""
-    if removal_policy in (None, RemovalPolicy.DESTROY):
-        return False
-    if removal_policy == RemovalPolicy.RETAIN:
-        return True
-    fail(
-        scope,
-        "removal_policy",
-        "be RemovalPolicy.DESTROY or RemovalPolicy.RETAIN (an association has no snapshot, and the handler "
-        "cannot tell a rollback's Delete from another)",
-        removal_policy,
+#: The policies an association takes: what the template's DeletionPolicy and UpdateReplacePolicy say for each.
+_POLICY_ATTRIBUTES = {
+    RemovalPolicy.DESTROY: (CfnDeletionPolicy.DELETE, CfnDeletionPolicy.DELETE),
+    RemovalPolicy.RETAIN: (CfnDeletionPolicy.RETAIN, CfnDeletionPolicy.RETAIN),
+}
+#: How the template spells each attribute value, for messages.
+_TEMPLATE_SPELLING = {
+    CfnDeletionPolicy.DELETE: "Delete",
+    CfnDeletionPolicy.RETAIN: "Retain",
+    CfnDeletionPolicy.RETAIN_EXCEPT_ON_CREATE: "RetainExceptOnCreate",
+    CfnDeletionPolicy.SNAPSHOT: "Snapshot",
+}
+_POLICY_RULE = (
+    "be RemovalPolicy.DESTROY or RemovalPolicy.RETAIN (an association has no snapshot, and the handler "
+    "cannot tell a rollback's Delete from another)"
+)
+
+
+def _check_removal_policy(scope: IConstruct, prop: str, removal_policy: RemovalPolicy | None) -> None:
+    """Only DESTROY and RETAIN mean something for an association (None is the default, DESTROY)."""
+    if removal_policy is not None and removal_policy not in _POLICY_ATTRIBUTES:
+        fail(scope, prop, _POLICY_RULE, removal_policy)
+
+
+def _removal_policy_of(cfn_resource: CfnResource) -> RemovalPolicy | str:
+    """The policy the resource's DeletionPolicy and UpdateReplacePolicy amount to, or the pair in words."""
+    options = cfn_resource.cfn_options
+    attributes = (
+        options.deletion_policy or CfnDeletionPolicy.DELETE,
+        options.update_replace_policy or CfnDeletionPolicy.DELETE,
     )
+    for policy, expected in _POLICY_ATTRIBUTES.items():
+        if attributes == expected:
+            return policy
+    deletion, update_replace = (_TEMPLATE_SPELLING[attribute] for attribute in attributes)
+    return f"DeletionPolicy {deletion} and UpdateReplacePolicy {update_replace}"
 
 
-def _queue_identity(queue: IQueue) -> str:
-    """What identifies the queue across the app: its ARN, the lookup that finds it (instance and name), or its token."""
+@jsii.implements(IStableAnyProducer)
+class _RemovalPolicyProducer:
+    """The handler's ``RemovalPolicy`` property, read from the resource's own policy once every Aspect has run.
+
+    ``"retain"`` when the template retains the resource, else nothing (the property is left out, as for every
+    association made with DESTROY before this property was rendered lazily).
+    """
+
+    def __init__(self) -> None:
+        self.cfn_resource: CfnResource | None = None
+
+    def produce(self) -> str | None:
+        assert self.cfn_resource is not None, "set once the resource exists"
+        return "retain" if _removal_policy_of(self.cfn_resource) == RemovalPolicy.RETAIN else None
+
+
+@jsii.implements(IValidation)
+class _RemovalPolicyCheck:
+    """At synth, a policy set from outside (``RemovalPolicies``, an Aspect, the L1) that is neither DESTROY nor RETAIN.
+
+    aws-cdk-lib applies those to the ``CfnResource`` directly, where no call can be refused; this says which
+    association and what was set.
+    """
+
+    def __init__(self, association: QueueQuickConnectAssociation, cfn_resource: CfnResource) -> None:
+        self._association = association
+        self._cfn_resource = cfn_resource
+
+    def validate(self) -> list[str]:
+        policy = _removal_policy_of(self._cfn_resource)
+        if isinstance(policy, RemovalPolicy):
+            return []
+        try:
+            fail(self._association, "removal_policy", _POLICY_RULE, policy)
+        except ConnectValidationError as error:
+            return [str(error)]
+
+
+def queue_identity(queue: IQueue) -> str:
+    """What identifies ``queue`` across the app, for the one-association-per-stack rule and app-wide ownership.
+
+    Its ARN when concrete; for a queue looked up by name, the instance and the name; otherwise the token as
+    it resolves in the stack of the construct it comes from.
+    """
     construct = owner_of(queue)
     if isinstance(construct, ConnectLookup) and construct.lookup_kind == "queue":
-        instance = instance_key(construct, construct.instance_arn) or _app_key(construct, construct.instance_arn)
+        instance = instance_key(construct, construct.instance_arn) or _value_identity(construct, construct.instance_arn)
         return f"lookup:queue:{instance}:{construct.lookup_name}"
-    return _app_key(construct, queue.queue_arn)
+    return _value_identity(construct, queue.queue_arn)
 
 
-def _app_key(owner: IConstruct, value: str) -> str:
+def _value_identity(owner: IConstruct, value: str) -> str:
     """A key equal for equal values across the app: the value itself, or a token as it resolves in its owner's stack."""
     if not is_token(value):
         return value
     return f"{facts_of(owner).path}:{stack_of(owner).resolve(value)!r}"
 
 
-class _Ownership:
-    """The app's associations and, at synth, which one first lists each quick connect on each queue.
+class _Associations:
+    """The app's one registry of who lists which quick connect on which queue: its associations, by queue identity.
 
-    Built once per synth: every token a quick connect ARN is listed as is resolved with one ``resolve`` per stack.
+    Construction checks what it can see at once (one association per queue per stack; one quick connect listed
+    by one association per queue, compared by ARN or token string). At synth, ``_OwnershipCheck`` compares
+    what only resolving shows (two tokens of one value), with one ``resolve`` per stack for every token listed.
     """
 
     def __init__(self) -> None:
-        self.associations: list[QueueQuickConnectAssociation] = []
-        self._owners: dict[tuple[str, str], QueueQuickConnectAssociation] | None = None
-        self._keys: dict[str, str] = {}
-        self._built_for = -1
+        #: Queue identity -> the app's associations on that queue, in the order they were made.
+        self.by_queue: dict[str, list[QueueQuickConnectAssociation]] = {}
+        #: Derived at synth from ``by_queue`` (``_index``): token string -> resolved key, and
+        #: (queue identity, quick connect key) -> the first association listing it.
+        self._token_keys: dict[str, str] = {}
+        self._first_listers: dict[tuple[str, str], QueueQuickConnectAssociation] = {}
+        self._indexed_for = -1
         self._cfn_queues: list[connect.CfnQueue] | None = None
 
     @classmethod
-    def of(cls, registry: _AppRegistry) -> _Ownership:
-        ownership = registry.extensions.get(cls.__name__)
-        if not isinstance(ownership, cls):
-            ownership = registry.extensions[cls.__name__] = cls()
-        return ownership
+    def of(cls, scope: IConstruct) -> _Associations:
+        """The registry of ``scope``'s app, kept on the app's ``_AppRegistry``."""
+        extensions = _AppRegistry.of(scope).extensions
+        associations = extensions.get(cls.__name__)
+        if not isinstance(associations, cls):
+            associations = extensions[cls.__name__] = cls()
+        return associations
+
+    def in_stack(self, identity: str, stack: Stack) -> QueueQuickConnectAssociation | None:
+        """The association of ``stack`` on the queue of ``identity``, if any."""
+        return next((found for found in self.by_queue.get(identity, ()) if stack_of(found) is stack), None)
+
+    def claim_queue(self, association: QueueQuickConnectAssociation) -> None:
+        """Register ``association``; fail if its stack already has one on the same queue."""
+        identity = association._queue_identity
+        other = self.in_stack(identity, stack_of(association))
+        if other is not None:
+            fail(
+                association,
+                "queue",
+                f"have one association per stack (already at {other.node.path}; add to it with "
+                "QueueQuickConnectAssociation.add_to_queue(...) or .add_quick_connects(...))",
+                path_of(association.queue),
+            )
+        self.by_queue.setdefault(identity, []).append(association)
+
+    def other_lister(
+        self, association: QueueQuickConnectAssociation, quick_connect_arn: str
+    ) -> QueueQuickConnectAssociation | None:
+        """Another association of the app listing ``quick_connect_arn`` (as given) on the same queue, if any."""
+        for other in self.by_queue.get(association._queue_identity, ()):
+            if other is not association and quick_connect_arn in other._listed:
+                return other
+        return None
 
     def key(self, quick_connect_arn: str) -> str:
-        """What ``quick_connect_arn`` (an ARN or a listed token string) is compared by: a token by its value."""
-        self._build()
-        return self._keys.get(quick_connect_arn, quick_connect_arn)
+        """What ``quick_connect_arn`` (an ARN or a listed token string) is compared by at synth: a token by value."""
+        self._index()
+        return self._token_keys.get(quick_connect_arn, quick_connect_arn)
 
-    def first_owner(self, queue_key: str, quick_connect_arn: str) -> QueueQuickConnectAssociation:
-        """The first association of the app listing the quick connect of ``quick_connect_arn`` on the queue."""
-        self._build()
-        assert self._owners is not None
-        return self._owners[queue_key, self.key(quick_connect_arn)]
+    def first_lister(
+        self, association: QueueQuickConnectAssociation, quick_connect_arn: str
+    ) -> QueueQuickConnectAssociation:
+        """The first association of the app listing the quick connect of ``quick_connect_arn`` on the same queue."""
+        self._index()
+        return self._first_listers[association._queue_identity, self.key(quick_connect_arn)]
 
     def cfn_queues(self, scope: IConstruct) -> list[connect.CfnQueue]:
         """Every ``CfnQueue`` of the app, found once per synth."""
@@ -291,27 +401,28 @@ class _Ownership:
             self._cfn_queues = [child for child in root.node.find_all() if isinstance(child, connect.CfnQueue)]
         return self._cfn_queues
 
-    def _build(self) -> None:
-        listed = sum(len(association.quick_connects) for association in self.associations)
-        if self._owners is not None and self._built_for == listed:
+    def _index(self) -> None:
+        """Read the registry once per synth (again if something was added since): resolved keys, first listers."""
+        listed = sum(len(association._listed) for group in self.by_queue.values() for association in group)
+        if self._indexed_for == listed:
             return
-        self._keys = self._resolve_tokens()
-        self._owners = {}
-        for association in self.associations:
-            for quick_connect in association.quick_connects:
-                arn = quick_connect.quick_connect_arn
-                self._owners.setdefault((association._queue_key, self._keys.get(arn, arn)), association)
-        self._built_for = listed
+        self._token_keys = self._resolve_tokens()
+        self._first_listers = {}
+        for identity, group in self.by_queue.items():
+            for association in group:
+                for arn in association._listed:
+                    self._first_listers.setdefault((identity, self._token_keys.get(arn, arn)), association)
+        self._indexed_for = listed
 
     def _resolve_tokens(self) -> dict[str, str]:
-        """Token string -> its stack's path and what it resolves to there."""
+        """Token string -> its stack's path and what it resolves to there, for every quick connect listed."""
         by_stack: dict[Stack, list[str]] = {}
-        for association in self.associations:
-            for quick_connect in association.quick_connects:
-                token = quick_connect.quick_connect_arn
-                if is_token(token):
-                    stack = _home_stack(quick_connect)
-                    by_stack.setdefault(stack, []).append(token)
+        for group in self.by_queue.values():
+            for association in group:
+                for quick_connect in association.quick_connects:
+                    token = quick_connect.quick_connect_arn
+                    if is_token(token):
+                        by_stack.setdefault(_home_stack(quick_connect), []).append(token)
         keys: dict[str, str] = {}
         for stack, tokens in by_stack.items():
             path = facts_of(stack).path
@@ -343,14 +454,14 @@ class _OwnershipCheck:
 
     def _check_listed_once(self) -> None:
         association = self._association
-        ownership = _Ownership.of(association._registry)
+        associations = association._associations
         seen: set[str] = set()
         for quick_connect in association.quick_connects:
-            key = ownership.key(quick_connect.quick_connect_arn)
+            key = associations.key(quick_connect.quick_connect_arn)
             if key in seen:
                 _fail_listed_twice(association, quick_connect)
             seen.add(key)
-            first = ownership.first_owner(association._queue_key, quick_connect.quick_connect_arn)
+            first = associations.first_lister(association, quick_connect.quick_connect_arn)
             if first is not association:
                 _fail_listed_elsewhere(association, quick_connect, first)
 
@@ -358,15 +469,15 @@ class _OwnershipCheck:
         association = self._association
         if not is_token(association.queue.queue_arn):
             return  # a queue named by a concrete ARN is not one of the app's CfnQueues (their ARNs are tokens)
-        ownership = _Ownership.of(association._registry)
-        for cfn_queue in ownership.cfn_queues(association):
-            if _app_key(cfn_queue, cfn_queue.attr_queue_arn) != association._queue_key:
+        associations = association._associations
+        for cfn_queue in associations.cfn_queues(association):
+            if _value_identity(cfn_queue, cfn_queue.attr_queue_arn) != association._queue_identity:
                 continue
             own = cfn_queue.quick_connect_arns
-            own_keys = {_app_key(cfn_queue, arn) for arn in own} if isinstance(own, list) else set()
+            own_keys = {_value_identity(cfn_queue, arn) for arn in own} if isinstance(own, list) else set()
             for quick_connect in association.quick_connects:
                 arn = quick_connect.quick_connect_arn
-                if ownership.key(arn) in own_keys or arn in own_keys:
+                if associations.key(arn) in own_keys or arn in own_keys:
                     raise ConnectValidationError(
                         f"'quick_connects' must not list a quick connect the CfnQueue {cfn_queue.node.path} already "
                         "lists in its own QuickConnectArns (the queue owns its whole set: the two would undo each "
@@ -380,14 +491,3 @@ def _home_stack(quick_connect: IQuickConnect) -> Stack:
     if isinstance(quick_connect, ConnectReference):
         return quick_connect.stack
     return stack_of(owner_of(quick_connect))
-
-
-#: The key of each queue's one association per stack, computed once per queue object (a token is resolved).
-_QUEUE_KEYS: WeakKeyDictionary[IQueue, str] = WeakKeyDictionary()
-
-
-def _queue_key(scope: Construct, queue: IQueue) -> str:
-    key = _QUEUE_KEYS.get(queue)
-    if key is None:
-        key = _QUEUE_KEYS[queue] = f"queue-association:{comparable(scope, queue.queue_arn)}"
-    return key

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from aws_cdk import Resource
+from aws_cdk import CfnResource, RemovalPolicy, Resource
 from constructs import Construct
 
 from ._provider import ConnectHandlerProvider
@@ -122,6 +122,12 @@ class ConnectLookup(Resource):
         if self._searched_instance_arn is None:
             return self.arn
         return self._searched_instance_arn
+
+    def apply_removal_policy(self, policy: RemovalPolicy) -> None:
+        """Set the lookup resource's ``DeletionPolicy``, as on any L2; any policy, since a lookup deletes nothing."""
+        cfn_resource = self.resource.node.default_child
+        assert isinstance(cfn_resource, CfnResource)
+        cfn_resource.apply_removal_policy(policy)
 
     def _grant_reads(self, provider: ConnectHandlerProvider, kind: str, instance_arn: str | None) -> None:
         if kind == "instance":

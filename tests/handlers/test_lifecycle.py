@@ -125,9 +125,13 @@ def template(
     support: tuple[int, ...] = (),
     removal_policy: cdk.RemovalPolicy | None = None,
     basic_id: str = "OnBasic",
+    retain_by: str | None = None,
 ) -> dict[str, Any]:
     """A stack offering imported quick connects `basic` and `owned` new ones on BasicQueue (imported by ARN)
-    and imported `support` on the Support queue (looked up by name)."""
+    and imported `support` on the Support queue (looked up by name).
+
+    `retain_by` retains the BasicQueue association after construction: ``apply_removal_policy`` on it, or
+    ``RemovalPolicies`` on the stack for every association."""
     app = cdk.App()
     stack = cdk.Stack(app, STACK, env=cdk.Environment(account=ACCOUNT, region=REGION))
     instance = ConnectInstance.from_instance_arn(stack, "Instance", INSTANCE_ARN)
@@ -148,9 +152,13 @@ def template(
     on_basic = [imported[number] for number in basic] + new
     if on_basic:
         extra = {} if removal_policy is None else {"removal_policy": removal_policy}
-        QueueQuickConnectAssociation(
+        on_basic_association = QueueQuickConnectAssociation(
             stack, basic_id, queue=Queue.from_queue_arn(stack, "Basic", BASIC_ARN), quick_connects=on_basic, **extra
         )
+        if retain_by == "apply_removal_policy":
+            on_basic_association.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
+        elif retain_by == "RemovalPolicies":
+            cdk.RemovalPolicies.of(stack).retain(apply_to_resource_types=[ASSOCIATION_TYPE])
     if support:
         queue = Queue.from_queue_name(stack, "Support", instance, "Support")
         QueueQuickConnectAssociation(stack, "OnSupport", queue=queue, quick_connects=[imported[n] for n in support])
@@ -353,6 +361,38 @@ def test_removal_policy_retain_keeps_the_associations_when_the_stack_is_deleted(
     assert world.delete().status == "DELETE_COMPLETE"
     assert ids_of((0, 1, 2)) <= world.fake.associations(basic)
     assert len(world.fake.mutating_calls()) == calls_before  # CloudFormation made no Delete call
+
+
+@pytest.mark.parametrize("retain_by", ["apply_removal_policy", "RemovalPolicies"])
+def test_retain_set_after_construction_keeps_the_associations_when_the_stack_is_deleted(world, retain_by):
+    """apply_removal_policy used to raise; RemovalPolicies gave a Retain template with a handler told to remove."""
+    retained = template(basic=(0, 1, 2), retain_by=retain_by)
+    assert retained == template(basic=(0, 1, 2), removal_policy=cdk.RemovalPolicy.RETAIN)
+    world.deploy(retained)
+    basic = world.queue("BasicQueue")
+    calls_before = len(world.fake.mutating_calls())
+    assert world.delete().status == "DELETE_COMPLETE"
+    assert ids_of((0, 1, 2)) <= world.fake.associations(basic)
+    assert len(world.fake.mutating_calls()) == calls_before
+
+
+def test_destroy_set_from_outside_over_retain_removes_them_as_the_template_says(world):
+    """RemovalPolicies.destroy() over a RETAIN prop: the template deletes and the handler is told to remove."""
+    app = cdk.App()
+    stack = cdk.Stack(app, STACK, env=cdk.Environment(account=ACCOUNT, region=REGION))
+    QueueQuickConnectAssociation(
+        stack,
+        "OnBasic",
+        queue=Queue.from_queue_arn(stack, "Basic", BASIC_ARN),
+        quick_connects=[QuickConnect.from_quick_connect_arn(stack, f"Imported{n}", IMPORTED_ARNS[n]) for n in (0, 1)],
+        removal_policy=cdk.RemovalPolicy.RETAIN,
+    )
+    cdk.RemovalPolicies.of(stack).destroy()
+    world.deploy(app.synth().get_stack_by_name(STACK).template)
+    basic = world.queue("BasicQueue")
+    assert ids_of((0, 1)) <= world.fake.associations(basic)
+    assert world.delete().status == "DELETE_COMPLETE"
+    assert not ids_of((0, 1)) & world.fake.associations(basic)
 
 
 def test_removal_policy_retain_holds_even_when_a_delete_reaches_the_handler(world):
