@@ -106,6 +106,12 @@ def resource_id_of(scope: IConstruct, prop: str, arn: str, kind: str) -> str:
     return last_segment
 
 
+def concrete_instance_id(arn: str) -> str | None:
+    """The instance id in a concrete Connect ARN (an instance's or a resource's); None for a token or anything else."""
+    match = None if is_token(arn) else _ARN.fullmatch(arn)
+    return match["instance_id"] if match is not None else None
+
+
 def same_instance(first_instance_arn: str, second_instance_arn: str) -> bool:
     """Whether two instance ARNs name the same instance; True unless both are concrete and differ."""
     if is_token(first_instance_arn) or is_token(second_instance_arn):

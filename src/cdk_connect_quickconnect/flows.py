@@ -128,13 +128,14 @@ class ContactFlow:
     ) -> IContactFlow:
         """Look up a flow of ``flow_type`` by exact name at deploy time (``ListContactFlows``, every page).
 
-        When CDK context ``connectLookups`` has ``"contact-flow:<TYPE>:<name>"``, that ARN is used instead.
+        When CDK context ``connectLookups`` has ``"<instance>/contact-flow:<TYPE>:<name>"`` (the instance's alias,
+        or its id when given by ARN), that ARN is used instead.
 
         :param refresh: change it to force the lookup to run again (default: runs when name or type change).
         """
         check_kind(scope, "instance", instance, IConnectInstance, _kinds.INSTANCE, child=id)
         flow_type = _flow_type_of(f"{scope.node.path}/{id}", flow_type)
-        arn = arn_from_context(scope, "contact-flow", contact_flow_name, flow_type.value)
+        arn = arn_from_context(scope, id, "contact-flow", contact_flow_name, flow_type.value, instance=instance)
         if arn is not None:
             return ContactFlow.from_contact_flow_arn(scope, id, arn, flow_type=flow_type)
         lookup = ConnectLookup(

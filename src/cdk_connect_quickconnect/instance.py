@@ -50,6 +50,9 @@ class _InstanceReference(ConnectReference):
         instance_id = instance_id_of(construct_to_come(scope, id), cls.ARN_PROPERTY, instance_arn)
         return cls._pending_import(scope, id, instance_arn, instance_arn, instance_id)
 
+    #: The alias it was looked up by (``ConnectInstance.from_instance_alias``), which names it in pinned lookups.
+    instance_alias: str | None = None
+
     @property
     def instance_id(self) -> str:
         return self._resource_id
@@ -78,14 +81,18 @@ class ConnectInstance:
     ) -> IConnectInstance:
         """Look up an instance by its exact alias at deploy time (``ListInstances``, every page).
 
-        When CDK context ``connectLookups`` has ``"instance:<alias>"``, that ARN is used instead.
+        When CDK context ``connectLookups`` has ``"instance:<alias>"``, that ARN is used instead. Either way,
+        pinned lookups in this instance are keyed by its alias (``"<alias>/queue:BasicQueue"``).
         ``connect:ListInstances`` has no resource-level permission, so this grants it on ``*``.
 
         :param refresh: change it to force the lookup to run again (default: runs when the alias changes).
         """
-        arn = arn_from_context(scope, "instance", instance_alias)
+        arn = arn_from_context(scope, id, "instance", instance_alias)
         if arn is not None:
-            return ConnectInstance.from_instance_arn(scope, id, arn)
-        lookup = ConnectLookup(scope, id, kind="instance", name=instance_alias, refresh=refresh)
-        register_instance_alias(lookup, lookup.instance_arn, instance_alias)
-        return _InstanceReference.from_lookup(lookup)
+            reference = _InstanceReference.from_instance_arn(scope, id, arn)
+        else:
+            lookup = ConnectLookup(scope, id, kind="instance", name=instance_alias, refresh=refresh)
+            register_instance_alias(lookup, lookup.instance_arn, instance_alias)
+            reference = _InstanceReference.from_lookup(lookup)
+        reference.instance_alias = instance_alias
+        return reference

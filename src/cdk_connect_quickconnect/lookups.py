@@ -2,19 +2,24 @@
 
 Each lookup is a read-only custom resource (``Custom::ConnectLookup``) served by the stack's one provider;
 its ARN and id are deploy-time tokens (``Fn::GetAtt``). When CDK context holds an ARN for the lookup's
-key (``connectLookups`` -> ``"queue:BasicQueue"`` etc.), that ARN is used instead and nothing is looked up.
+key (``connectLookups`` -> ``"my-contact-center/queue:BasicQueue"`` etc., see :func:`context_key`), that
+ARN is used instead and nothing is looked up (a pin; ``cdk-connect-quickconnect pin`` writes them).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Protocol
 
-from aws_cdk import CfnResource, RemovalPolicy, Resource
-from constructs import Construct
+import jsii
+from aws_cdk import Annotations, CfnResource, RemovalPolicy, Resource
+from constructs import Construct, IConstruct, IValidation
 
+from ._arn import concrete_instance_id
+from ._placement import _AppRegistry
 from ._provider import ConnectHandlerProvider
-from ._validation import check_length, fail
+from ._tree import facts_of, stack_of
+from ._validation import check_length, fail, fail_at
 
 #: The CloudFormation type of lookup resources.
 RESOURCE_TYPE = "Custom::ConnectLookup"
@@ -34,23 +39,168 @@ _READS: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {
 INSTANCE_READS = ("connect:ListInstances", "ds:DescribeDirectories")
 
 
-def context_key(kind: str, name: str, qualifier: str | None = None) -> str:
-    """The key under ``connectLookups`` whose ARN replaces a lookup, e.g. ``queue:BasicQueue``.
+#: The id of the warning (``Annotations.of(scope).acknowledge_warning(...)``) for a key that names no instance.
+LEGACY_KEY_WARNING = "cdk-connect-quickconnect:lookupKeyNamesNoInstance"
 
-    Flows are keyed with their type: ``contact-flow:AGENT_TRANSFER:Default agent transfer``.
+
+class _Instance(Protocol):
+    """What a lookup needs of the instance it searches (``IConnectInstance``, without importing it here)."""
+
+    @property
+    def instance_arn(self) -> str: ...
+
+
+def context_key(kind: str, name: str, qualifier: str | None = None, *, instance: str | None = None) -> str:
+    """The key under ``connectLookups`` whose ARN replaces a lookup, e.g. ``my-contact-center/queue:BasicQueue``.
+
+    ``<instance>/<kind>:<name>``, where ``<instance>`` is the alias of an instance looked up by alias
+    (``ConnectInstance.from_instance_alias``) or the id of one given by ARN. Flows are keyed with their type:
+    ``my-contact-center/contact-flow:AGENT_TRANSFER:Default agent transfer``. An instance is keyed by its alias
+    alone: ``instance:my-contact-center``. Without ``instance``, the key of releases before 0.2.0, which names
+    no instance (``queue:BasicQueue``; deprecated, see :func:`arn_from_context`).
     """
-    return ":".join(part for part in (kind, qualifier, name) if part)
+    key = ":".join(part for part in (kind, qualifier, name) if part)
+    return key if instance is None else f"{instance}/{key}"
 
 
-def arn_from_context(scope: Construct, kind: str, name: str, qualifier: str | None = None) -> str | None:
-    """The ARN given in CDK context for this lookup, if any."""
+def instance_names(instance: _Instance) -> list[str]:
+    """How pins may name ``instance``, preferred first: its alias if looked up by alias, its id if its ARN is known.
+
+    Empty for an instance given only as a deploy-time value (a ``CfnParameter``, a ``CfnInstance`` attribute).
+    """
+    names = []
+    alias = getattr(instance, "instance_alias", None)
+    if isinstance(alias, str):
+        names.append(alias)
+    instance_id = concrete_instance_id(instance.instance_arn)
+    if instance_id is not None:
+        names.append(instance_id)
+    return names
+
+
+def arn_from_context(
+    scope: Construct,
+    id: str,
+    kind: str,
+    name: str,
+    qualifier: str | None = None,
+    *,
+    instance: _Instance | None = None,
+) -> str | None:
+    """The ARN pinned in CDK context for the lookup ``id`` of ``scope``, if any.
+
+    Keys name the instance searched (:func:`context_key`, alias first, then id). A key of an earlier release,
+    which names no instance, is still read when no key naming the instance is there: with a warning saying
+    how to migrate, and failing at synth if the app looks the same name up in two instances. A pinned ARN of
+    another instance than the one searched fails at once.
+    """
     given = scope.node.try_get_context(CONTEXT_KEY)
     if given is None:
         return None
     if not isinstance(given, Mapping):
-        fail(scope, f"context {CONTEXT_KEY}", "be an object of '<kind>:<name>' to ARN", given)
-    arn = given.get(context_key(kind, name, qualifier))
-    return str(arn) if arn is not None else None
+        fail(scope, f"context {CONTEXT_KEY}", "be an object of '<instance>/<kind>:<name>' to ARN", given)
+    if instance is None:
+        arn = given.get(context_key(kind, name, qualifier))
+        return str(arn) if arn is not None else None
+    path = f"{scope.node.path}/{id}"
+    pins = _Pins.of(scope)
+    legacy_key = context_key(kind, name, qualifier)
+    pins.searched(legacy_key, scope, instance, path)
+    names = instance_names(instance)
+    for instance_name in names:
+        key = context_key(kind, name, qualifier, instance=instance_name)
+        arn = given.get(key)
+        if arn is not None:
+            return _checked(str(arn), key, instance, path)
+    arn = given.get(legacy_key)
+    if arn is None:
+        return None
+    pins.used_legacy(legacy_key, path)
+    Annotations.of(scope).add_warning_v2(LEGACY_KEY_WARNING, _legacy_warning(legacy_key, names, kind, name, qualifier))
+    return _checked(str(arn), legacy_key, instance, path)
+
+
+def _checked(arn: str, key: str, instance: _Instance, path: str) -> str:
+    """``arn``, unless it is in another instance than the concrete one searched."""
+    pinned, searched = concrete_instance_id(arn), concrete_instance_id(instance.instance_arn)
+    if pinned is not None and searched is not None and pinned != searched:
+        fail_at(path, f"context {CONTEXT_KEY}", f"pin an ARN of the instance searched ({searched}) under {key!r}", arn)
+    return arn
+
+
+def _legacy_warning(legacy_key: str, names: list[str], kind: str, name: str, qualifier: str | None) -> str:
+    if names:
+        new_key = context_key(kind, name, qualifier, instance=names[0])
+        how = f"rename it to {new_key!r}, or run 'cdk-connect-quickconnect pin', which writes the new keys"
+    else:
+        how = (
+            "the instance searched is a deploy-time value (a CfnParameter, say), which no key can name: give it "
+            "by ARN or alias (ConnectInstance.from_instance_arn / from_instance_alias) to pin this lookup"
+        )
+    return (
+        f"connectLookups key {legacy_key!r} names no instance (deprecated: in an app with two instances it is "
+        f"ambiguous, and fails synth); {how}"
+    )
+
+
+class _Pins:
+    """Per app: the instances each name is looked up in, and which keys naming no instance were used."""
+
+    def __init__(self) -> None:
+        #: Key without instance -> instance identity -> (how messages name the instance, a lookup's path).
+        self._searched: dict[str, dict[str, tuple[str, str]]] = {}
+        #: Key without instance -> the path of a lookup that took its ARN.
+        self._used: dict[str, str] = {}
+
+    @classmethod
+    def of(cls, scope: IConstruct) -> _Pins:
+        registry = _AppRegistry.of(scope)
+        pins = registry.extensions.get(cls.__name__)
+        if not isinstance(pins, cls):
+            pins = registry.extensions[cls.__name__] = cls()
+            registry.node.add_validation(_AmbiguousPinCheck(pins))
+        return pins
+
+    def searched(self, legacy_key: str, scope: Construct, instance: _Instance, path: str) -> None:
+        names = instance_names(instance)
+        identity = concrete_instance_id(instance.instance_arn) or (names[0] if names else None)
+        if identity is None:
+            identity = f"{facts_of(scope).path}:{stack_of(scope).resolve(instance.instance_arn)!r}"
+        label = names[0] if names else f"a deploy-time value ({identity})"
+        self._searched.setdefault(legacy_key, {}).setdefault(identity, (label, path))
+
+    def used_legacy(self, legacy_key: str, path: str) -> None:
+        self._used.setdefault(legacy_key, path)
+
+    def ambiguous(self) -> list[str]:
+        """Messages for each key naming no instance that was used while the app searches two instances."""
+        messages = []
+        for legacy_key, path in self._used.items():
+            instances = list(self._searched.get(legacy_key, {}).values())
+            if len(instances) < 2:
+                continue
+            (first, first_path), (second, second_path) = instances[:2]
+            rule = (
+                f"name the instance in a key when the app looks {legacy_key!r} up in two instances ({first} at "
+                f"{first_path} and {second} at {second_path}); rename it "
+                f"'{first}/{legacy_key}' or '{second}/{legacy_key}', or run 'cdk-connect-quickconnect pin'"
+            )
+            try:
+                fail_at(path, f"context {CONTEXT_KEY}", rule, legacy_key)
+            except ValueError as error:
+                messages.append(str(error))
+        return messages
+
+
+@jsii.implements(IValidation)
+class _AmbiguousPinCheck:
+    """At synth, once every lookup of the app is known: a key naming no instance is ambiguous with two instances."""
+
+    def __init__(self, pins: _Pins) -> None:
+        self._pins = pins
+
+    def validate(self) -> list[str]:
+        return self._pins.ambiguous()
 
 
 #: Every kind of lookup the handler answers.

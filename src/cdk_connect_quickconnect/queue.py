@@ -69,12 +69,13 @@ class Queue:
     ) -> IQueue:
         """Look up a queue by its exact name at deploy time (``SearchQueues``).
 
-        When CDK context ``connectLookups`` has ``"queue:<name>"``, that ARN is used and nothing is looked up.
+        When CDK context ``connectLookups`` has ``"<instance>/queue:<name>"`` (the instance's alias, or its id when
+        given by ARN: ``lookups.context_key``), that ARN is used and nothing is looked up.
 
         :param refresh: change it to force the lookup to run again (default: runs when the name changes).
         """
         check_kind(scope, "instance", instance, IConnectInstance, _kinds.INSTANCE, child=id)
-        arn = arn_from_context(scope, "queue", queue_name)
+        arn = arn_from_context(scope, id, "queue", queue_name, instance=instance)
         if arn is not None:
             return Queue.from_queue_arn(scope, id, arn)
         lookup = ConnectLookup(

@@ -65,12 +65,13 @@ class User:
     ) -> IUser:
         """Look up a user by exact username at deploy time (``SearchUsers``).
 
-        When CDK context ``connectLookups`` has ``"user:<username>"``, that ARN is used instead.
+        When CDK context ``connectLookups`` has ``"<instance>/user:<username>"`` (the instance's alias, or its id
+        when given by ARN), that ARN is used instead.
 
         :param refresh: change it to force the lookup to run again (default: runs when the username changes).
         """
         check_kind(scope, "instance", instance, IConnectInstance, _kinds.INSTANCE, child=id)
-        arn = arn_from_context(scope, "user", username)
+        arn = arn_from_context(scope, id, "user", username, instance=instance)
         if arn is not None:
             return User.from_user_arn(scope, id, arn)
         lookup = ConnectLookup(

@@ -235,14 +235,15 @@ def test_generated_code_passes_ruff_and_ruff_format(tmp_path: Path, by_name: boo
 def test_by_name_pins_every_lookup_to_todays_arn_in_cdk_json() -> None:
     files = generate(PLAN, by_name=True).files
     lookups = json.loads(files["cdk.json"])["context"]["connectLookups"]
+    instance = "aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"  # the generated code imports the instance by ARN: its id
     assert lookups == {
-        "queue:BasicQueue": BASIC.arn,
-        f"queue:{SALES.name}": SALES.arn,
-        "user:mav2": MAV2.arn,
-        "contact-flow:AGENT_TRANSFER:Default agent transfer": AGENT_FLOW.arn,
-        "contact-flow:QUEUE_TRANSFER:Default queue transfer": QUEUE_FLOW.arn,
-        f"contact-flow:QUEUE_TRANSFER:{QUOTED_FLOW.name}": QUOTED_FLOW.arn,
-        "contact-flow:CONTACT_FLOW:Collect details": CHAT_FLOW.arn,
+        f"{instance}/queue:BasicQueue": BASIC.arn,
+        f"{instance}/queue:{SALES.name}": SALES.arn,
+        f"{instance}/user:mav2": MAV2.arn,
+        f"{instance}/contact-flow:AGENT_TRANSFER:Default agent transfer": AGENT_FLOW.arn,
+        f"{instance}/contact-flow:QUEUE_TRANSFER:Default queue transfer": QUEUE_FLOW.arn,
+        f"{instance}/contact-flow:QUEUE_TRANSFER:{QUOTED_FLOW.name}": QUOTED_FLOW.arn,
+        f"{instance}/contact-flow:CONTACT_FLOW:Collect details": CHAT_FLOW.arn,
     }
     module = files[MODULE_FILE]
     assert "AgentTransferFlow.from_default(" in module

@@ -454,13 +454,15 @@ class _Writer:
                 (("flow_type", f"ContactFlowType.{reference.flow_type}"),),
             )
         name = Literal(reference.name)
+        # Pins name the instance the generated code imports by ARN: its id (lookups.context_key).
+        pinned = f"{self.plan.instance_arn.rsplit('/', 1)[-1]}/"
         if reference.kind == "queue":
-            self.context[f"queue:{reference.name}"] = reference.arn
+            self.context[f"{pinned}queue:{reference.name}"] = reference.arn
             return Call("Queue.from_queue_name", ("self", construct_id, "instance", name))
         if reference.kind == "user":
-            self.context[f"user:{reference.name}"] = reference.arn
+            self.context[f"{pinned}user:{reference.name}"] = reference.arn
             return Call("User.from_username", ("self", construct_id, "instance", name))
-        self.context[f"contact-flow:{reference.flow_type}:{reference.name}"] = reference.arn
+        self.context[f"{pinned}contact-flow:{reference.flow_type}:{reference.name}"] = reference.arn
         default_class = DEFAULT_FLOWS.get((reference.flow_type or "", reference.name))
         if default_class is not None:
             return Call(f"{default_class}.from_default", ("self", construct_id, "instance"))
