@@ -16,6 +16,7 @@ from aws_cdk import Annotations, CfnResource, RemovalPolicy, Resource
 from constructs import Construct, IConstruct, IValidation
 
 from ._arn import concrete_instance_id
+from ._pin_keys import CONTEXT_KEY, LOOKUP_KINDS, context_key
 from ._placement import _AppRegistry
 from ._provider import ConnectHandlerProvider
 from ._tree import facts_of, stack_of
@@ -23,8 +24,6 @@ from ._validation import check_length, fail, fail_at
 
 #: The CloudFormation type of lookup resources.
 RESOURCE_TYPE = "Custom::ConnectLookup"
-#: The CDK context key holding ARNs that replace lookups, keyed by :func:`context_key`.
-CONTEXT_KEY = "connectLookups"
 
 #: What each kind of lookup may call, and on which resource below the instance ARN ("" is the instance itself):
 #: each action only on the resource type the Service Authorization Reference gives it (tests/test_security.py
@@ -48,19 +47,6 @@ class _Instance(Protocol):
 
     @property
     def instance_arn(self) -> str: ...
-
-
-def context_key(kind: str, name: str, qualifier: str | None = None, *, instance: str | None = None) -> str:
-    """The key under ``connectLookups`` whose ARN replaces a lookup, e.g. ``my-contact-center/queue:BasicQueue``.
-
-    ``<instance>/<kind>:<name>``, where ``<instance>`` is the alias of an instance looked up by alias
-    (``ConnectInstance.from_instance_alias``) or the id of one given by ARN. Flows are keyed with their type:
-    ``my-contact-center/contact-flow:AGENT_TRANSFER:Default agent transfer``. An instance is keyed by its alias
-    alone: ``instance:my-contact-center``. Without ``instance``, the key of releases before 0.2.0, which names
-    no instance (``queue:BasicQueue``; deprecated, see :func:`arn_from_context`).
-    """
-    key = ":".join(part for part in (kind, qualifier, name) if part)
-    return key if instance is None else f"{instance}/{key}"
 
 
 def instance_names(instance: _Instance) -> list[str]:
@@ -131,7 +117,10 @@ def _checked(arn: str, key: str, instance: _Instance, path: str) -> str:
 def _legacy_warning(legacy_key: str, names: list[str], kind: str, name: str, qualifier: str | None) -> str:
     if names:
         new_key = context_key(kind, name, qualifier, instance=names[0])
-        how = f"rename it to {new_key!r}, or run 'cdk-connect-quickconnect pin', which writes the new keys"
+        how = (
+            f"rename it to {new_key!r} (or delete it, synthesize, and run 'cdk-connect-quickconnect pin', which "
+            "writes keys naming the instance)"
+        )
     else:
         how = (
             "the instance searched is a deploy-time value (a CfnParameter, say), which no key can name: give it "
@@ -201,10 +190,6 @@ class _AmbiguousPinCheck:
 
     def validate(self) -> list[str]:
         return self._pins.ambiguous()
-
-
-#: Every kind of lookup the handler answers.
-LOOKUP_KINDS = ("queue", "user", "contact-flow", "instance")
 
 
 def _check_lookup(scope: Construct, kind: str, instance_arn: str | None, flow_type: str | None) -> None:

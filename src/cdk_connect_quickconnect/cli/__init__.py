@@ -16,7 +16,7 @@ import traceback
 from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 
-from . import adopt, transfer_map
+from . import adopt, pin, transfer_map
 from ._errors import CliError
 
 PROG = "cdk-connect-quickconnect"
@@ -27,7 +27,7 @@ EXIT_ERROR = 2
 Register = Callable[["argparse._SubParsersAction[argparse.ArgumentParser]", argparse.ArgumentParser], None]
 """Adds one subcommand: given the subparsers and the parent parser of the options every subcommand takes."""
 
-SUBCOMMANDS: list[Register] = [transfer_map.register, adopt.register]
+SUBCOMMANDS: list[Register] = [transfer_map.register, adopt.register, pin.register]
 """Every subcommand, in the order ``--help`` lists them."""
 
 _EPILOG = f"""\
@@ -37,6 +37,7 @@ examples:
   {PROG} map --instance-alias my-center --agents      draw a live instance, read-only
   {PROG} map cdk.out --instance-arn ARN --diff        compare the app with the instance (exit 1 on drift)
   {PROG} adopt --instance-arn ARN -o adopted          a CDK app owning the console's quick connects
+  {PROG} pin                                          pin cdk.out's lookups in cdk.context.json (--check: drift)
 
 run '{PROG} COMMAND --help' for a command's options.
 """

@@ -102,6 +102,14 @@ class Declared:
 class _Stack:
     name: str
     template: dict[str, Any]
+    environment: str = ""
+    """The manifest's ``aws://<account>/<region>`` (``unknown-account`` / ``unknown-region`` when agnostic)."""
+
+    @property
+    def region(self) -> str | None:
+        """The stack's Region, None for an environment-agnostic stack."""
+        region = self.environment.rpartition("/")[2]
+        return None if not region or region.startswith("unknown-") else region
 
     @property
     def resources(self) -> dict[str, Any]:
@@ -125,6 +133,78 @@ def read_assembly(directory: Path) -> Declared:
     if not stacks:
         raise AssemblyError(f"{directory} is a cloud assembly without stacks")
     return _Reader(stacks).read()
+
+
+@dataclass(frozen=True)
+class DeclaredLookup:
+    """A ``Custom::ConnectLookup`` of the app: what it finds by name, and in which instance."""
+
+    stack: str
+    logical_id: str
+    kind: str
+    """``queue``, ``user``, ``contact-flow`` or ``instance``."""
+    name: str
+    flow_type: str | None
+    """The flow type searched (``contact-flow`` only)."""
+    instance_arn: str | None
+    """The instance searched, when the template gives its ARN."""
+    instance_alias: str | None
+    """The instance searched, when it is itself looked up by alias (for ``instance``: the alias looked up)."""
+    region: str | None
+    """The stack's Region (None for an environment-agnostic stack)."""
+
+
+def read_lookups(directory: Path) -> list[DeclaredLookup]:
+    """Every lookup of the cloud assembly in `directory`, in stack and template order.
+
+    A lookup whose instance the template gives neither as an ARN nor as an instance lookup (a ``Ref`` to a
+    parameter, say) has both ``instance_arn`` and ``instance_alias`` None. Raises `AssemblyError`.
+    """
+    stacks = list(_stacks(directory))
+    if not stacks:
+        raise AssemblyError(f"{directory} is a cloud assembly without stacks")
+    found = []
+    for stack in stacks:
+        for logical_id, resource in stack.resources.items():
+            if resource.get("Type") != LOOKUP:
+                continue
+            properties = resource.get("Properties") or {}
+            kind, name = properties.get("Kind"), properties.get("Name")
+            if not isinstance(kind, str) or not isinstance(name, str):
+                continue
+            flow_type = properties.get("ContactFlowType")
+            instance_arn, instance_alias = _searched_instance(stack, properties.get("InstanceArn"))
+            if kind == "instance":
+                instance_alias = name
+            found.append(
+                DeclaredLookup(
+                    stack.name,
+                    logical_id,
+                    kind,
+                    name,
+                    flow_type if isinstance(flow_type, str) else None,
+                    instance_arn,
+                    instance_alias,
+                    stack.region,
+                )
+            )
+    return found
+
+
+def _searched_instance(stack: _Stack, value: Any) -> tuple[str | None, str | None]:
+    """(ARN, alias) of the instance a lookup searches: a literal ARN, or ``Fn::GetAtt`` of an instance lookup."""
+    if isinstance(value, str):
+        return value, None
+    target = value.get("Fn::GetAtt") if isinstance(value, dict) and len(value) == 1 else None
+    if isinstance(target, str):
+        target = target.split(".", 1)
+    if isinstance(target, list) and len(target) == 2 and target[1] == "Arn":
+        resource = stack.resources.get(str(target[0])) or {}
+        properties = resource.get("Properties") or {}
+        if resource.get("Type") == LOOKUP and properties.get("Kind") == "instance":
+            alias = properties.get("Name")
+            return None, alias if isinstance(alias, str) else None
+    return None, None
 
 
 def to_transfer_map(declared: Declared, title: str) -> TransferMap:
@@ -181,7 +261,8 @@ def _stacks(directory: Path) -> Iterator[_Stack]:
                 template = json.loads(template_file.read_text(encoding="utf-8"))
             except (OSError, ValueError) as error:
                 raise AssemblyError(f"cannot read the template of stack {artifact_id}: {error}") from error
-            yield _Stack(artifact.get("displayName") or properties.get("stackName") or artifact_id, template)
+            name = artifact.get("displayName") or properties.get("stackName") or artifact_id
+            yield _Stack(name, template, str(artifact.get("environment") or ""))
         elif artifact.get("type") == "cdk:cloud-assembly" and "directoryName" in properties:
             yield from _stacks(directory / properties["directoryName"])
 

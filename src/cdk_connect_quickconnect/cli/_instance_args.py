@@ -1,4 +1,4 @@
-"""The options that name a live instance, shared by ``map`` and ``adopt``, and the client they lead to."""
+"""The options that name a live instance and the credentials, shared by ``map``, ``adopt`` and ``pin``."""
 
 from __future__ import annotations
 
@@ -19,8 +19,13 @@ def add_instance_arguments(parser: argparse.ArgumentParser, title: str, *, requi
     instance.add_argument("--instance-arn", metavar="ARN", help="the instance's ARN (its Region is used)")
     instance.add_argument("--instance-alias", metavar="ALIAS", help="the instance's alias, looked up in --region")
     live.add_argument("--region", help="Region of --instance-alias (default: the AWS configuration's)")
-    live.add_argument("--profile", help="AWS named profile (default: the environment's credentials)")
+    add_profile_argument(live)
     return live
+
+
+def add_profile_argument(group: argparse._ArgumentGroup) -> None:
+    """Add ``--profile``, the AWS named profile every live read uses."""
+    group.add_argument("--profile", help="AWS named profile (default: the environment's credentials)")
 
 
 def connect_to_instance(args: argparse.Namespace, client: Any = None) -> tuple[Any, str]:

@@ -404,6 +404,138 @@ def resolve_instance_arn(
     raise LiveReadError(f"no Amazon Connect instance with alias {alias!r} in {region} (instances there: {known})")
 
 
+# ---- finding by name (``pin``) --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Named:
+    """A resource found by name: its ARN, id and name as Connect answers them."""
+
+    arn: str
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class _NameSearch:
+    """How one kind is found by exact name (the deploy-time lookup's own call) and listed whole."""
+
+    search: str
+    search_items: str
+    search_page: int
+    search_field: str | None
+    """The ``StringCondition`` field of a Search API; None when the list is searched (flows, instances)."""
+    listing: str
+    list_items: str
+    list_page: int
+    name_key: str
+    arn_key: str
+    id_key: str
+
+
+_NAME_SEARCHES = {
+    "queue": _NameSearch(
+        "SearchQueues", "Queues", 500, "name", "ListQueues", "QueueSummaryList", LIST_PAGE, "Name", "QueueArn",
+        "QueueId",
+    ),
+    "user": _NameSearch(
+        "SearchUsers", "Users", USER_SEARCH_PAGE, "Username", "ListUsers", "UserSummaryList", LIST_PAGE, "Username",
+        "Arn", "Id",
+    ),
+    "contact-flow": _NameSearch(
+        "ListContactFlows", "ContactFlowSummaryList", LIST_PAGE, None, "ListContactFlows", "ContactFlowSummaryList",
+        LIST_PAGE, "Name", "Arn", "Id",
+    ),
+    "instance": _NameSearch(
+        "ListInstances", "InstanceSummaryList", INSTANCE_PAGE, None, "ListInstances", "InstanceSummaryList",
+        INSTANCE_PAGE, "InstanceAlias", "Arn", "Id",
+    ),
+}  # fmt: skip
+"""Per kind of lookup: the calls of ``_handlers.lookup`` (exact, case-sensitive), and the list ``--check`` reads."""
+
+#: Every Connect action ``pin`` may call.
+PIN_ACTIONS = tuple(
+    sorted(
+        {f"connect:{operation}" for search in _NAME_SEARCHES.values() for operation in (search.search, search.listing)}
+    )
+)
+
+
+def find_by_name(
+    client: ConnectClient,
+    kind: str,
+    name: str,
+    *,
+    instance_id: str | None = None,
+    flow_type: str | None = None,
+    retry: RetryPolicy | None = None,
+) -> list[Named]:
+    """Every ``kind`` (``queue``, ``user``, ``contact-flow``, ``instance``) called exactly `name`, case-sensitively.
+
+    The calls the deploy-time lookup makes (SearchQueues / SearchUsers with an ``EXACT`` condition,
+    ListContactFlows of `flow_type`, ListInstances in the client's Region), every page, throttling retried.
+    Raises `LiveReadError`.
+    """
+    search = _NAME_SEARCHES[kind]
+    params: dict[str, Any] = {"MaxResults": search.search_page}
+    if search.search_field is not None:
+        condition = {"FieldName": search.search_field, "Value": name, "ComparisonType": "EXACT"}
+        params["SearchCriteria"] = {"StringCondition": condition}
+    items = _kind_pages(client, kind, search.search, search.search_items, instance_id, flow_type, retry, params)
+    return [found for found in _named(items, search) if found.name == name]
+
+
+def list_of_kind(
+    client: ConnectClient,
+    kind: str,
+    *,
+    instance_id: str | None = None,
+    flow_type: str | None = None,
+    retry: RetryPolicy | None = None,
+) -> list[Named]:
+    """Every ``kind`` of the instance (standard queues; flows of `flow_type`; the Region's instances), every page."""
+    search = _NAME_SEARCHES[kind]
+    params: dict[str, Any] = {"MaxResults": search.list_page}
+    if kind == "queue":
+        params["QueueTypes"] = ["STANDARD"]
+    items = _kind_pages(client, kind, search.listing, search.list_items, instance_id, flow_type, retry, params)
+    return _named(items, search)
+
+
+def _kind_pages(
+    client: ConnectClient,
+    kind: str,
+    operation: str,
+    items_key: str,
+    instance_id: str | None,
+    flow_type: str | None,
+    retry: RetryPolicy | None,
+    params: dict[str, Any],
+) -> list[dict[str, Any]]:
+    if kind == "instance":
+        reader = _Reader(client, "", retry or DEFAULT_RETRY, target="the account's instances")
+    else:
+        assert instance_id is not None, f"a {kind} is searched in an instance"
+        reader = _Reader(client, instance_id, retry or DEFAULT_RETRY)
+        params["InstanceId"] = instance_id
+    if kind == "contact-flow":
+        params["ContactFlowTypes"] = [flow_type]
+    items = reader.pages(operation, items_key, **params) or []
+    if kind == "contact-flow":  # the type filter is the service's; a summary of another type is dropped all the same
+        items = [item for item in items if item.get("ContactFlowType", flow_type) == flow_type]
+    return items
+
+
+def _named(items: Iterable[Mapping[str, Any]], search: _NameSearch) -> list[Named]:
+    """The items as `Named`; a search answers ``QueueArn`` / ``QueueId`` where the lists answer ``Arn`` / ``Id``."""
+    named = []
+    for item in items:
+        arn = str(item.get(search.arn_key) or item["Arn"])
+        resource_id = str(item.get(search.id_key) or item.get("Id") or arn.rsplit("/", 1)[-1])
+        named.append(Named(arn, resource_id, str(item.get(search.name_key) or "")))
+    return named
+
+
 def region_of(instance_arn: str) -> str:
     """The Region of an instance ARN. Raises `LiveReadError` for anything that is not one."""
     return _parse_instance_arn(instance_arn)[0]
