@@ -575,6 +575,95 @@ def test_the_deadline_comes_from_the_lambda_context(world, clock):
     assert clock.now + _connect.MAX_ATTEMPT_SECONDS <= 60 - _connect.RETURN_MARGIN_SECONDS
 
 
+# ---- a storm that is over (issue 17) ----------------------------------------------------------------------
+
+
+STORM_QUICK_CONNECTS = 500
+
+
+def ride_a_storm(world: World, clock: Any, *, until: float) -> tuple[str, FakeLambdaContext]:
+    """Create 500 quick connects while every call from the third on is throttled until `until` s (virtual).
+
+    Return "whole" (the Create succeeded) or "untouched" (it failed and the queue is as it was), and the
+    Lambda context; fail the test if the queue is left any other way or the request outlives its Lambda.
+    """
+    world.fake.clock, world.fake.latency = clock, 0.05
+    console = world.quick_connects(3)
+    world.console_associate(console)
+    listed = world.quick_connects(STORM_QUICK_CONNECTS)
+    world.fake.storm(after=2, until=until)
+    context = FakeLambdaContext(clock, timeout=300)
+    try:
+        world.send("Create", listed, context=context)
+        outcome = "whole"
+        assert world.associations() == ids(console) | ids(listed)
+    except association.AssociationError as error:
+        outcome = "untouched"
+        assert "the queue is as it was before the request" in str(error)
+        assert world.associations() == ids(console)
+    assert clock.now <= context.deadline - _connect.RETURN_MARGIN_SECONDS
+    return outcome, context
+
+
+def test_the_storm_of_issue_17_over_at_245_s_ends_with_the_queue_untouched(world, clock, capsys):
+    """500 quick connects, every call throttled from the third until t = 245 s, 300 s timeout: with 48 s left
+    and the storm over, 10 batches and the undo's time do not both fit, so the request stops and undoes what
+    it did (before, it did neither and left 100 associations on the queue)."""
+    outcome, context = ride_a_storm(world, clock, until=245.0)
+    assert outcome == "untouched"
+    throttled = sum(recorded.outcome == "ThrottlingException" for recorded in world.fake.calls)
+    added = [recorded for recorded in world.fake.calls_to(ASSOCIATE) if recorded.outcome == "ok"]
+    removed = [recorded for recorded in world.fake.calls_to(DISASSOCIATE) if recorded.outcome == "ok"]
+    with capsys.disabled():
+        print(
+            f"\nIssue 17's storm (500 quick connects, every call throttled from the third until 245 s, 300 s "
+            f"timeout): queue {outcome}. {len(added)} of 10 batches passed (the last {len(added) - 2} after the "
+            f"storm), then the undo took them back in {len(removed)} calls; the request ended at {clock.now:.1f} s "
+            f"of the {context.timeout:.0f} s timeout after {len(world.fake.calls)} calls ({throttled} throttled)"
+        )
+
+
+def test_a_storm_over_early_in_the_request_does_not_stop_it_from_finishing(world, clock):
+    outcome, _ = ride_a_storm(world, clock, until=60.0)
+    assert outcome == "whole"
+    assert clock.now < 70.0
+
+
+def test_every_storm_that_ends_in_time_for_one_undo_leaves_the_queue_whole_or_untouched(clock, make_event, capsys):
+    """The same storm ending every 5 s from 0 to 275 s: never a queue left half-changed; whole while the
+    storm leaves time to finish."""
+    outcomes: dict[int, str] = {}
+    for until in range(0, 280, 5):
+        clock.now = 0.0
+        fake = FakeConnect()
+        instance = fake.add_instance()
+        world = World(fake, fake.client(), instance, fake.add_queue(instance), make_event)
+        outcomes[until] = ride_a_storm(world, clock, until=float(until))[0]
+    whole = [until for until, outcome in outcomes.items() if outcome == "whole"]
+    assert whole == list(range(0, max(whole) + 5, 5)) and max(whole) >= 200
+    with capsys.disabled():
+        print(
+            f"\nThe storm ending at 0, 5, ... 275 s: whole when it ends by {max(whole)} s, untouched from "
+            f"{max(whole) + 5} s to 275 s"
+        )
+
+
+def test_a_storm_that_outlasts_the_lambda_fails_in_time_naming_every_id_that_may_differ(world, clock):
+    """Every call refused until 290 s: neither the change nor its undo can pass in time, so the request stops
+    before its deadline; it could not re-read the queue either, so it names every id it may have added."""
+    world.fake.clock, world.fake.latency = clock, 0.05
+    listed = world.quick_connects(STORM_QUICK_CONNECTS)
+    world.fake.storm(after=2, until=290.0)
+    context = FakeLambdaContext(clock, timeout=300)
+    with pytest.raises(association.AssociationError) as excinfo:
+        world.send("Create", listed, context=context)
+    assert clock.now <= context.deadline - _connect.RETURN_MARGIN_SECONDS
+    message = str(excinfo.value)
+    assert "and so did re-reading the queue" in message
+    assert "and 400 more (the log's undo_failed line lists them all)" in message
+    assert world.associations() == frozenset(sorted(ids(listed))[:50])  # the first batch, the one that passed
+
+
 # ---- validation ------------------------------------------------------------------------------------
 
 
@@ -785,16 +874,45 @@ def test_no_attempt_starts_without_time_for_it(clock):
 
 def test_the_forward_phase_keeps_time_for_the_undo(clock):
     budget = _connect.Budget.lasting(100)
-    budget.undo_calls = 10
-    assert budget.reserve == _connect.MAX_ATTEMPT_SECONDS + 2 * 10 * _connect.Budget.MIN_CALL_SECONDS
-    budget.record_call(9.0)  # a call that took 9 s, throttling waits included
-    assert budget.reserve == _connect.MAX_ATTEMPT_SECONDS + 2 * 10 * 9.0
-    assert not budget.allows(0.0)
-    budget.record_call(291.0)  # a long storm: the estimate is capped
-    assert budget.reserve == _connect.MAX_ATTEMPT_SECONDS + 2 * 10 * _connect.Budget.MAX_CALL_SECONDS
-    budget.undoing = True
+    with budget.changing():
+        budget.keep_for_undo(10)
+        assert budget.reserve == _connect.MAX_ATTEMPT_SECONDS + 2 * 10 * _connect.Budget.MIN_CALL_SECONDS
+        for _ in range(3):
+            budget.record_call(4.0)  # calls that took 4 s, throttling waits included
+        assert budget.reserve == _connect.MAX_ATTEMPT_SECONDS + 2 * 10 * 4.0
+        assert not budget.allows(0.0)  # 13 + 93 > 100
+        for _ in range(3):
+            budget.record_call(291.0)  # throttling that goes on: the estimate is capped
+        assert budget.reserve == _connect.MAX_ATTEMPT_SECONDS + 2 * 10 * _connect.Budget.MAX_CALL_SECONDS
+    assert budget.reserve == 0.0  # the undo, after the forward phase, may use all the time left
+    assert budget.allows(100.0 - _connect.MAX_ATTEMPT_SECONDS)
+    assert not budget.allows(100.0 - _connect.MAX_ATTEMPT_SECONDS + 0.01)
+
+
+def test_what_a_call_costs_is_what_the_latest_calls_cost_so_a_storm_that_is_over_stops_counting(clock):
+    budget = _connect.Budget.lasting(300)
+    for seconds in (0.2, 0.2, 243.0):  # one call rode out a storm of 243 s
+        budget.record_call(seconds)
+    assert budget.seconds_per_call == _connect.Budget.MIN_CALL_SECONDS
+    budget.record_call(9.0)
+    budget.record_call(9.0)  # most of the latest five calls are slow now: throttling goes on
+    assert budget.seconds_per_call == 9.0
+    for _ in range(_connect.Budget.RECENT_CALLS):
+        budget.record_call(0.3)  # and it is over
+    assert budget.seconds_per_call == _connect.Budget.MIN_CALL_SECONDS
+
+
+def test_the_budget_owns_its_forward_phase(clock):
+    budget = _connect.Budget.lasting(300)
+    with pytest.raises(RuntimeError, match=r"inside Budget\.changing"):
+        budget.keep_for_undo(3)
+    with budget.changing(), pytest.raises(RuntimeError, match="does not nest"), budget.changing():
+        pass
+    with pytest.raises(ZeroDivisionError), budget.changing():
+        budget.keep_for_undo(3)
+        assert budget.reserve > 0
+        raise ZeroDivisionError
     assert budget.reserve == 0.0
-    assert budget.allows(50.0)
 
 
 def test_budget_from_a_lambda_context(clock):

@@ -4,7 +4,9 @@ Also one JSON log line per call, and pagination.
 
 Every request gets one `Budget` from the Lambda context (`context.get_remaining_time_in_millis()`): no retry,
 backoff or attempt may start unless it can end before the budget's deadline, and while a handler is still
-changing a queue (the *forward* phase) it also keeps back the time its undo would need. Errors are sorted
+changing a queue (the *forward* phase, `Budget.changing`) it also keeps back the time its undo would need,
+judged by what a call costs now (the latest calls), not by the request's past. The undo itself may use every
+second left. Errors are sorted
 into the classes of `ERROR_CLASSES`, written from botocore's ``connect`` service model (each code's shape and
 HTTP status; a test holds the table to the model):
 
@@ -28,8 +30,11 @@ import json
 import math
 import random
 import re
+import statistics
 import time
-from collections.abc import Callable, Mapping
+from collections import deque
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, TypeAlias
 
@@ -108,30 +113,32 @@ BACKOFF = Backoff()
 
 @dataclass
 class Budget:
-    """The time one request may spend: a deadline, the time kept back for an undo, and what calls cost so far.
+    """The time one request may spend: a deadline, the time kept back for an undo, what calls cost now.
 
-    `ends_at` is on `Backoff.clock`'s scale. While `undoing` is false, `undo_calls` (set by the handler as it
-    goes) calls' worth of time is kept back, while it is true `check_calls`: each costs the mean seconds a
-    call has taken in this request, throttling waits included (between `MIN_CALL_SECONDS` and
-    `MAX_CALL_SECONDS`), doubled, plus one attempt's worst case.
+    `ends_at` is on `Backoff.clock`'s scale. Inside `changing()`, the forward phase of a change, every
+    attempt leaves the time the undo would need (`keep_for_undo` says how many calls it would make): one
+    attempt's worst case plus twice those calls times `seconds_per_call`, what a call costs now. Outside it,
+    in the undo for one, nothing is kept back: every second left may be used.
     """
 
     ends_at: float
     started_at: float
-    undo_calls: int = 0
-    undoing: bool = False
-    check_calls: int = 0
-    """While undoing: calls' worth of time kept back to re-read the queue should the undo fail."""
-    calls: int = 0
-    call_seconds: float = 0.0
     errors: dict[str, int] = field(default_factory=dict)
     first_not_found_at: float | None = None
     first_denied_at: float | None = None
+    _changing: bool = field(default=False, init=False, repr=False)
+    _undo_calls: int = field(default=0, init=False, repr=False)
+    _recent_calls: deque[float] = field(init=False, repr=False)
 
     MIN_CALL_SECONDS = 1.0
     """A floor for the time one call costs: Connect's documented default rate is 2 requests/s."""
     MAX_CALL_SECONDS = 20.0
-    """A ceiling for it: one storm ridden out early in a request must not stop it for good."""
+    """A ceiling for it, so that throttling that goes on stops the forward phase without stopping it for good."""
+    RECENT_CALLS = 5
+    """How many of the latest calls say what a call costs now."""
+
+    def __post_init__(self) -> None:
+        self._recent_calls = deque(maxlen=self.RECENT_CALLS)
 
     @classmethod
     def from_context(cls, context: object) -> Budget:
@@ -146,31 +153,51 @@ class Budget:
         now = BACKOFF.clock()
         return cls(ends_at=now + seconds, started_at=now)
 
+    @contextmanager
+    def changing(self) -> Iterator[None]:
+        """The forward phase of a change: every attempt in it leaves the time the undo would need.
+
+        `keep_for_undo` says how much. The undo runs after it, with all the time left.
+        """
+        if self._changing:
+            raise RuntimeError("Budget.changing() does not nest")
+        self._changing, self._undo_calls = True, 0
+        try:
+            yield
+        finally:
+            self._changing, self._undo_calls = False, 0
+
+    def keep_for_undo(self, calls: int) -> None:
+        """Inside `changing()`: from now on the undo would make `calls` calls (re-reads and batches)."""
+        if not self._changing:
+            raise RuntimeError("keep_for_undo() is only meaningful inside Budget.changing()")
+        self._undo_calls = calls
+
     @property
     def seconds_per_call(self) -> float:
-        """What one call has cost in this request on average, waits for throttling included."""
-        observed = self.call_seconds / self.calls if self.calls else 0.0
+        """What a call costs now: the median of the latest `RECENT_CALLS` calls, waits for throttling included.
+
+        A call retries until it passes, so a storm that is over shows as one slow call among fast ones and
+        no longer counts, while throttling that goes on makes most of them slow. Between `MIN_CALL_SECONDS`
+        and `MAX_CALL_SECONDS`.
+        """
+        observed = statistics.median(self._recent_calls) if self._recent_calls else 0.0
         return min(self.MAX_CALL_SECONDS, max(self.MIN_CALL_SECONDS, observed))
 
     @property
     def reserve(self) -> float:
-        """Seconds kept back: for the undo while going forward, for a re-read of the queue while undoing."""
-        kept_calls = self.check_calls if self.undoing else self.undo_calls
-        if kept_calls <= 0:
+        """Seconds kept back for the undo: none outside `changing()`."""
+        if not self._changing or self._undo_calls <= 0:
             return 0.0
-        return MAX_ATTEMPT_SECONDS + 2.0 * kept_calls * self.seconds_per_call
-
-    def left(self) -> float:
-        """Seconds left for the current phase."""
-        return self.ends_at - self.reserve - BACKOFF.clock()
+        return MAX_ATTEMPT_SECONDS + 2.0 * self._undo_calls * self.seconds_per_call
 
     def allows(self, seconds: float) -> bool:
-        """Whether something taking `seconds` and then one attempt can still end in this phase."""
-        return seconds + MAX_ATTEMPT_SECONDS <= self.left()
+        """Whether waiting `seconds` and then one attempt can end before the deadline, leaving the reserve."""
+        return seconds + MAX_ATTEMPT_SECONDS + self.reserve <= self.ends_at - BACKOFF.clock()
 
     def record_call(self, seconds: float) -> None:
-        self.calls += 1
-        self.call_seconds += seconds
+        """A call passed after `seconds`, from its first attempt to its answer, waits included."""
+        self._recent_calls.append(seconds)
 
     def record_error(self, code: str, error_class: ErrorClass) -> None:
         self.errors[code] = self.errors.get(code, 0) + 1
@@ -338,10 +365,10 @@ def _out_of_time(
 ) -> ConnectCallError:
     left = max(0.0, budget.ends_at - BACKOFF.clock())
     why = f"last answer {last_code}; " if last_code else ""
-    kept_for = "to re-read the queue" if budget.undoing else "to undo"
+    kept = f", {budget.reserve:.0f} s of it kept to undo" if budget.reserve else ""
     message = (
-        f"not enough time left ({why}{left:.0f} s before the Lambda timeout, "
-        f"{budget.reserve:.0f} s of it kept {kept_for}; errors so far: {budget.describe_errors() or 'none'})"
+        f"not enough time left ({why}{left:.0f} s before the Lambda timeout{kept}; "
+        f"errors so far: {budget.describe_errors() or 'none'})"
     )
     error_class = ERROR_CLASSES.get(last_code or "", ErrorClass.RATE)
     return ConnectCallError(operation, params, OUT_OF_TIME, message, attempt, error_class, out_of_time=True)
