@@ -459,11 +459,49 @@ def test_new_quick_connects_unknown_to_connect_for_a_while_are_retried(world):
     assert len(world.fake.calls_to(ASSOCIATE)) == 4
 
 
-def test_invalid_request_right_after_a_create_is_retried(world):
-    listed = world.quick_connects(1)
-    world.fake.fail_next(ASSOCIATE, "InvalidRequestException", times=2)
-    world.send("Create", listed)
-    assert world.associations() == ids(listed)
+def test_invalid_request_is_not_retried_and_says_what_was_invalid(world, clock):
+    """The model documents InvalidRequestException as "The request is not valid." (400) on every operation:
+    it fails at once, quoting Connect's message and naming every value sent, and the change is undone."""
+    console = world.quick_connects(2)
+    world.console_associate(console)
+    listed = world.quick_connects(60)
+    world.fake.fail_next(ASSOCIATE, "InvalidRequestException", after=1, message="QuickConnectIds[3] is invalid")
+    with pytest.raises(association.AssociationError) as excinfo:
+        world.send("Create", listed)
+    assert [recorded.outcome for recorded in world.fake.calls_to(ASSOCIATE)] == ["ok", "InvalidRequestException"]
+    assert clock.sleeps == []
+    assert world.associations() == ids(console)
+    message = str(excinfo.value)
+    second_batch = sorted(ids(listed))[50:]
+    assert (
+        f"AssociateQueueQuickConnects for queue {world.queue.id}, instance {world.instance.id}, quick connects "
+        f"[{', '.join(second_batch)}] failed after 1 attempt(s): Connect answered InvalidRequestException: "
+        'QuickConnectIds[3] is invalid (not retried; the API model documents InvalidRequestException as "The '
+        'request is not valid."): one of the values sent, named above, is not valid for Connect; correct it'
+    ) in message
+    assert "check that it exists" not in message and "waited" not in message
+
+
+def test_an_invalid_request_names_the_paging_values_sent_and_connects_reason():
+    error = ClientError(
+        {
+            "Error": {"Code": "InvalidRequestException", "Message": "bad token"},
+            "Reason": {"AttachedFileInvalidRequestExceptionReason": "INVALID_FILE_SIZE"},
+            "ResponseMetadata": {"HTTPStatusCode": 400},
+        },
+        "ListQueueQuickConnects",
+    )
+    client = RaisingClient(error)
+    with pytest.raises(_connect.ConnectCallError) as excinfo:
+        _connect.call(
+            client, "DescribeQueue", {}, _connect.Budget.lasting(300), InstanceId="i-1", MaxResults=100, NextToken="t"
+        )
+    assert str(excinfo.value).startswith(
+        'DescribeQueue for instance i-1, MaxResults=100, NextToken="t" failed after 1 attempt(s): Connect answered '
+        'InvalidRequestException: bad token (reason: {"AttachedFileInvalidRequestExceptionReason": '
+        '"INVALID_FILE_SIZE"}) (not retried'
+    )
+    assert client.calls == 1
 
 
 def test_not_found_is_waited_for_only_inside_the_consistency_window(world, clock):
@@ -826,8 +864,11 @@ def client_error(code: str, status: int) -> ClientError:
         (client_error("LimitExceededException", 429), False),  # 429 like throttling, but a quota
         (client_error("ServiceQuotaExceededException", 402), False),
         (client_error("InvalidParameterException", 400), False),
+        (client_error("SomethingNew", 500), True),  # a code the model does not know, classed by its status
         (client_error("SomethingNew", 503), True),
+        (client_error("SomethingNew", 499), False),
         (client_error("SomethingNew", 400), False),
+        (client_error("InvalidRequestException", 400), False),  # "The request is not valid."
         (client_error("ResourceNotFoundException", 404), False),
         (client_error("AccessDeniedException", 403), True),  # IAM propagation
         (EndpointConnectionError(endpoint_url="https://connect"), True),
@@ -857,7 +898,8 @@ def test_connect_call_error_names_operation_target_and_answer():
         _connect.call(client, "DescribeQueue", {}, _connect.Budget.lasting(300), InstanceId="i-1", QueueId="q-1")
     assert str(excinfo.value).startswith(
         "DescribeQueue for queue q-1, instance i-1 failed after 1 attempt(s): "
-        "Connect answered InvalidParameterException: m (not retried)"
+        "Connect answered InvalidParameterException: m (not retried; the API model documents "
+        'InvalidParameterException as "One or more of the specified parameters are not valid.")'
     )
     assert (excinfo.value.code, excinfo.value.attempts) == ("InvalidParameterException", 1)
     assert excinfo.value.error_class is _connect.ErrorClass.INVALID
@@ -923,59 +965,89 @@ def test_budget_from_a_lambda_context(clock):
     assert _connect.Budget.from_context(object()).ends_at == 20 + _connect.DEFAULT_TIMEOUT_SECONDS - 5
 
 
-# ---- the error classes are botocore's model's ----------------------------------------------------------
-
-CALLED_OPERATIONS = [
-    "AssociateQueueQuickConnects",
-    "DisassociateQueueQuickConnects",
-    "ListQueueQuickConnects",
-    "SearchQueues",
-    "SearchUsers",
-    "ListContactFlows",
-    "ListInstances",
-    "ListQueues",
-    "ListUsers",
-]
-EXPECTED_STATUS = {
-    _connect.ErrorClass.RATE: {429},
-    _connect.ErrorClass.QUOTA: {429, 402},
-    _connect.ErrorClass.INVALID: {400},
-    _connect.ErrorClass.NOT_YET_CONSISTENT: {400, 404},
-    _connect.ErrorClass.ACCESS_DENIED: {403},
-    _connect.ErrorClass.SERVER: {500, 502, 503, 504},
-}
+# ---- the error classes are botocore's model's, operation by operation ----------------------------------
 
 
 def connect_model() -> Any:
     return botocore.session.get_session().get_service_model("connect")
 
 
-def test_every_classified_code_is_an_error_of_the_model_with_a_status_of_its_class():
+def called_operations() -> list[str]:
+    """Every operation of the model the handlers' code names (in quotes): the operations they call."""
+    source = "".join(path.read_text() for path in (HANDLERS_ROOT / "_handlers").glob("*.py"))
+    return sorted(name for name in connect_model().operation_names if f'"{name}"' in source)
+
+
+def documented_class(shape: Any) -> _connect.ErrorClass:
+    """The class an error shape's HTTP status and documentation in the model give it, read independently
+    of `_connect`: a 429 is a rate unless its documentation speaks of a limit or quota of a resource."""
+    status, documentation = shape.metadata["error"]["httpStatusCode"], shape.documentation.lower()
+    if status == 429:
+        rate = "throttling" in documentation or "rate-related" in documentation
+        return _connect.ErrorClass.RATE if rate else _connect.ErrorClass.QUOTA
+    by_status = {
+        400: _connect.ErrorClass.INVALID,
+        402: _connect.ErrorClass.QUOTA,
+        403: _connect.ErrorClass.ACCESS_DENIED,
+        404: _connect.ErrorClass.NOT_FOUND,
+    }
+    return _connect.ErrorClass.SERVER if status >= 500 else by_status[status]
+
+
+def test_the_handlers_call_these_operations():
+    assert called_operations() == [
+        "AssociateQueueQuickConnects",
+        "DisassociateQueueQuickConnects",
+        "ListContactFlows",
+        "ListInstances",
+        "ListQueueQuickConnects",
+        "ListQueues",
+        "ListUsers",
+        "SearchQueues",
+        "SearchUsers",
+    ]
+
+
+@pytest.mark.parametrize("operation", called_operations())
+def test_every_error_an_operation_declares_has_the_class_status_and_documentation_the_model_gives_it(operation):
+    for shape in connect_model().operation_model(operation).error_shapes:
+        known = _connect.CONNECT_ERRORS.get(shape.name)
+        assert known is not None, f"{operation} declares {shape.name}, which the handlers do not classify"
+        assert known.status == shape.metadata["error"]["httpStatusCode"], shape.name
+        assert f"<p>{known.documented}</p>" == shape.documentation, shape.name
+        assert known.error_class is documented_class(shape), shape.name
+
+
+def test_every_code_of_the_table_is_an_error_shape_of_the_model_classed_as_documented():
     model = connect_model()
-    for code, error_class in _connect.ERROR_CLASSES.items():
+    for code, known in _connect.CONNECT_ERRORS.items():
         shape = model.shape_for(code)
         assert shape.metadata.get("exception"), code
-        assert shape.metadata["error"]["httpStatusCode"] in EXPECTED_STATUS[error_class], code
+        assert (known.status, known.error_class) == (shape.metadata["error"]["httpStatusCode"], documented_class(shape))
 
 
-def test_every_error_the_called_operations_declare_is_classified():
+def test_the_model_documents_invalid_request_as_invalid_on_every_operation_and_a_quota_only_on_associate():
     model = connect_model()
-    declared = {
-        shape.name for operation in CALLED_OPERATIONS for shape in model.operation_model(operation).error_shapes
+    declaring = {
+        operation: {shape.name for shape in model.operation_model(operation).error_shapes}
+        for operation in called_operations()
     }
-    assert declared <= set(_connect.ERROR_CLASSES)
+    assert all("InvalidRequestException" in codes for codes in declaring.values())
+    assert _connect.CONNECT_ERRORS["InvalidRequestException"].error_class is _connect.ErrorClass.INVALID
+    assert [operation for operation, codes in declaring.items() if "LimitExceededException" in codes] == [
+        "AssociateQueueQuickConnects"
+    ]
 
 
 def test_limit_exceeded_shares_throttlings_status_and_only_the_code_tells_them_apart():
-    model = connect_model()
-    status = {code: model.shape_for(code).metadata["error"]["httpStatusCode"] for code in _connect.ERROR_CLASSES}
-    assert status["LimitExceededException"] == status["ThrottlingException"] == 429
-    assert _connect.ERROR_CLASSES["LimitExceededException"] is _connect.ErrorClass.QUOTA
+    errors = _connect.CONNECT_ERRORS
+    assert errors["LimitExceededException"].status == errors["ThrottlingException"].status == 429
+    assert errors["LimitExceededException"].error_class is _connect.ErrorClass.QUOTA
 
 
 def test_the_fake_answers_each_error_with_the_models_status(world):
     model = connect_model()
-    for code in _connect.ERROR_CLASSES:
+    for code in _connect.CONNECT_ERRORS:
         assert fake_status(world, code) == model.shape_for(code).metadata["error"]["httpStatusCode"]
 
 

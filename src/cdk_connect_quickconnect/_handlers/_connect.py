@@ -6,16 +6,18 @@ Every request gets one `Budget` from the Lambda context (`context.get_remaining_
 backoff or attempt may start unless it can end before the budget's deadline, and while a handler is still
 changing a queue (the *forward* phase, `Budget.changing`) it also keeps back the time its undo would need,
 judged by what a call costs now (the latest calls), not by the request's past. The undo itself may use every
-second left. Errors are sorted
-into the classes of `ERROR_CLASSES`, written from botocore's ``connect`` service model (each code's shape and
-HTTP status; a test holds the table to the model):
+second left. Errors are sorted into the classes of `CONNECT_ERRORS`, written from botocore's ``connect``
+service model (each code's shape, HTTP status and documentation; a test holds the table to the model), and a
+code the table does not know by its HTTP status:
 
-- rate (``ThrottlingException``, ``TooManyRequestsException``; 429), server (``InternalServiceException``
-  and any 5xx) and dropped connections: retried with full-jitter exponential backoff inside the deadline;
+- rate (``ThrottlingException``, ``TooManyRequestsException``; 429), server (``InternalServiceException``,
+  and any code answered with a 5xx status) and dropped connections: retried with full-jitter exponential
+  backoff inside the deadline;
 - quota (``LimitExceededException``, 429 like throttling but a quota; ``ServiceQuotaExceededException``,
-  402) and invalid parameter (400): never retried, the message says what to change;
-- not yet consistent (``ResourceNotFoundException`` 404, ``InvalidRequestException`` 400): retried only when
-  the caller expects ids created moments before, and only inside `CONSISTENCY_WINDOW_SECONDS`;
+  402) and invalid request (``InvalidParameterException``, ``InvalidRequestException``; 400): never retried,
+  the message says what to change (for an invalid request: Connect's message and every parameter sent);
+- not found (``ResourceNotFoundException`` 404): retried only when the caller expects ids created moments
+  before (Connect is eventually consistent), and only inside `CONSISTENCY_WINDOW_SECONDS`;
 - access denied (403): retried for `IAM_WINDOW_SECONDS` from the first denial of the request (a policy
   created in the same deployment takes seconds to apply), then reported naming the action and resource.
 
@@ -69,24 +71,48 @@ class ErrorClass(enum.Enum):
     SERVER = "service error"
     TRANSPORT = "connection error"
     QUOTA = "service quota"
-    INVALID = "invalid parameter"
-    NOT_YET_CONSISTENT = "not found (yet)"
+    INVALID = "invalid request"
+    NOT_FOUND = "not found"
     ACCESS_DENIED = "access denied"
     OTHER = "error"
 
 
-ERROR_CLASSES: Mapping[str, ErrorClass] = {
-    "ThrottlingException": ErrorClass.RATE,  # 429 "The throttling limit has been exceeded."
-    "TooManyRequestsException": ErrorClass.RATE,  # 429 "rate-related API limits are exceeded"
-    "LimitExceededException": ErrorClass.QUOTA,  # 429 "The allowed limit for the resource has been exceeded."
-    "ServiceQuotaExceededException": ErrorClass.QUOTA,  # 402 "The service quota has been exceeded."
-    "InvalidParameterException": ErrorClass.INVALID,  # 400
-    "InvalidRequestException": ErrorClass.NOT_YET_CONSISTENT,  # 400, also answered for an id created just now
-    "ResourceNotFoundException": ErrorClass.NOT_YET_CONSISTENT,  # 404
-    "AccessDeniedException": ErrorClass.ACCESS_DENIED,  # 403
-    "InternalServiceException": ErrorClass.SERVER,  # 500
+@dataclass(frozen=True)
+class ModelError:
+    """An error shape of botocore's ``connect`` model: its HTTP status, its documentation, and so its class."""
+
+    status: int
+    documented: str
+    error_class: ErrorClass
+
+
+CONNECT_ERRORS: Mapping[str, ModelError] = {
+    "ThrottlingException": ModelError(429, "The throttling limit has been exceeded.", ErrorClass.RATE),
+    "TooManyRequestsException": ModelError(
+        429, "Displayed when rate-related API limits are exceeded.", ErrorClass.RATE
+    ),
+    "LimitExceededException": ModelError(
+        429, "The allowed limit for the resource has been exceeded.", ErrorClass.QUOTA
+    ),
+    "ServiceQuotaExceededException": ModelError(402, "The service quota has been exceeded.", ErrorClass.QUOTA),
+    "InvalidParameterException": ModelError(
+        400, "One or more of the specified parameters are not valid.", ErrorClass.INVALID
+    ),
+    "InvalidRequestException": ModelError(400, "The request is not valid.", ErrorClass.INVALID),
+    "ResourceNotFoundException": ModelError(404, "The specified resource was not found.", ErrorClass.NOT_FOUND),
+    "AccessDeniedException": ModelError(
+        403, "You do not have sufficient permissions to perform this action.", ErrorClass.ACCESS_DENIED
+    ),
+    "InternalServiceException": ModelError(
+        500, "Request processing failed because of an error or failure with the service.", ErrorClass.SERVER
+    ),
 }
-"""Connect's error codes (botocore's ``connect`` model) and their class; `tests` hold it to the model."""
+"""Every error the operations the handlers call declare in botocore's ``connect`` model, plus the ones any
+operation may answer (``AccessDeniedException`` from IAM, ``TooManyRequestsException``,
+``ServiceQuotaExceededException``), with the status and documentation the model gives each shape; a test holds
+the table to the model, operation by operation. A code means what its shape documents on every operation that
+answers it; what differs per operation is which codes it can answer, and, for a not-found, whether the caller
+waits for ids created moments before (`call`'s ``retry_not_found``)."""
 
 _RETRIED_ALWAYS = frozenset({ErrorClass.RATE, ErrorClass.SERVER, ErrorClass.TRANSPORT})
 _PAGING_PARAMS = frozenset({"NextToken", "MaxResults"})
@@ -202,14 +228,14 @@ class Budget:
     def record_error(self, code: str, error_class: ErrorClass) -> None:
         self.errors[code] = self.errors.get(code, 0) + 1
         now = BACKOFF.clock()
-        if error_class is ErrorClass.NOT_YET_CONSISTENT and self.first_not_found_at is None:
+        if error_class is ErrorClass.NOT_FOUND and self.first_not_found_at is None:
             self.first_not_found_at = now
         if error_class is ErrorClass.ACCESS_DENIED and self.first_denied_at is None:
             self.first_denied_at = now
 
     def within_window(self, error_class: ErrorClass) -> bool:
         """Whether a not-found or an access denial may still be waited out."""
-        if error_class is ErrorClass.NOT_YET_CONSISTENT:
+        if error_class is ErrorClass.NOT_FOUND:
             first, window = self.first_not_found_at, CONSISTENCY_WINDOW_SECONDS
         elif error_class is ErrorClass.ACCESS_DENIED:
             first, window = self.first_denied_at, IAM_WINDOW_SECONDS
@@ -220,7 +246,7 @@ class Budget:
     def waited(self, error_class: ErrorClass) -> float:
         """Seconds since the first not-found or access denial of this request (0 for other classes)."""
         first = {
-            ErrorClass.NOT_YET_CONSISTENT: self.first_not_found_at,
+            ErrorClass.NOT_FOUND: self.first_not_found_at,
             ErrorClass.ACCESS_DENIED: self.first_denied_at,
         }.get(error_class)
         return 0.0 if first is None else BACKOFF.clock() - first
@@ -252,15 +278,16 @@ class ConnectCallError(Exception):
         self.connect_message = message
         self.attempts = attempts
         self.out_of_time = out_of_time
-        target = describe_target(params)
+        invalid = error_class is ErrorClass.INVALID and not out_of_time
+        target = describe_target(params, paging=invalid)
         answer = f"Connect answered {code}: {message}" if code != OUT_OF_TIME else message
         super().__init__(
             f"{operation} for {target} failed after {attempts} attempt(s): {answer}"
-            f"{_advice(operation, error_class, resource or target, out_of_time, waited)}"
+            f"{_advice(operation, code, error_class, resource or target, out_of_time, waited)}"
         )
 
 
-def _advice(operation: str, error_class: ErrorClass, resource: str, out_of_time: bool, waited: float) -> str:
+def _advice(operation: str, code: str, error_class: ErrorClass, resource: str, out_of_time: bool, waited: float) -> str:
     """What a user can do about a failed call, by its class."""
     if out_of_time:
         return (
@@ -273,20 +300,28 @@ def _advice(operation: str, error_class: ErrorClass, resource: str, out_of_time:
             "Service Quotas console, or list fewer quick connects"
         )
     if error_class is ErrorClass.INVALID:
-        return " (not retried): a value in the resource's properties is not valid for Connect; correct it"
+        documented = CONNECT_ERRORS[code].documented if code in CONNECT_ERRORS else "an invalid request"
+        return (
+            f' (not retried; the API model documents {code} as "{documented}"): one of the values sent, named '
+            "above, is not valid for Connect; correct it (in the resource's properties, if it comes from them)"
+        )
     if error_class is ErrorClass.ACCESS_DENIED:
         return (
             f". The handler's role is not allowed connect:{operation} on {resource}, still denied after "
             f"{waited:.0f} s (longer than IAM takes to apply a new policy): check the stack's ConnectAccess policy, "
             "and any service control policy or permissions boundary that applies to the role"
         )
-    if error_class is ErrorClass.NOT_YET_CONSISTENT:
+    if error_class is ErrorClass.NOT_FOUND:
         return f" (waited {waited:.0f} s for it): check that it exists in this instance" if waited else ""
     return ""
 
 
-def describe_target(params: Mapping[str, Any]) -> str:
-    """Say in words what a request was about: its queue, instance, quick connects and other filters."""
+def describe_target(params: Mapping[str, Any], *, paging: bool = False) -> str:
+    """Say in words what a request was about: its queue, instance, quick connects and other parameters.
+
+    Paging parameters (``NextToken``, ``MaxResults``) are left out unless `paging`: when Connect refused the
+    request as invalid, every value sent is named.
+    """
     parts = []
     if "QueueId" in params:
         parts.append(f"queue {params['QueueId']}")
@@ -294,7 +329,7 @@ def describe_target(params: Mapping[str, Any]) -> str:
         parts.append(f"instance {params['InstanceId']}")
     if "QuickConnectIds" in params:
         parts.append(f"quick connects [{', '.join(params['QuickConnectIds'])}]")
-    named = {"QueueId", "InstanceId", "QuickConnectIds"} | _PAGING_PARAMS
+    named = {"QueueId", "InstanceId", "QuickConnectIds"} | (set() if paging else _PAGING_PARAMS)
     parts.extend(f"{key}={json.dumps(value, default=str)}" for key, value in params.items() if key not in named)
     return ", ".join(parts) or "the account"
 
@@ -340,8 +375,7 @@ def call(
             budget.record_error(code, error_class)
             _log_attempt(operation, log, attempt, code, policy.clock() - attempt_started)
             retryable = error_class in _RETRIED_ALWAYS or (
-                budget.within_window(error_class)
-                and (error_class is not ErrorClass.NOT_YET_CONSISTENT or retry_not_found)
+                budget.within_window(error_class) and (error_class is not ErrorClass.NOT_FOUND or retry_not_found)
             )
             if not retryable:
                 waited = budget.waited(error_class) if retry_not_found or error_class is ErrorClass.ACCESS_DENIED else 0
@@ -370,7 +404,8 @@ def _out_of_time(
         f"not enough time left ({why}{left:.0f} s before the Lambda timeout{kept}; "
         f"errors so far: {budget.describe_errors() or 'none'})"
     )
-    error_class = ERROR_CLASSES.get(last_code or "", ErrorClass.RATE)
+    known = CONNECT_ERRORS.get(last_code or "")
+    error_class = known.error_class if known is not None else ErrorClass.RATE
     return ConnectCallError(operation, params, OUT_OF_TIME, message, attempt, error_class, out_of_time=True)
 
 
@@ -437,8 +472,9 @@ def pages_for(count: int, page_size: int) -> int:
 def classify(error: ClientError | BotoCoreError) -> tuple[str, str, ErrorClass]:
     """Return (error code, message, class) of a failed attempt.
 
-    A code the table does not know is classed by its HTTP status: 5xx is a service error, anything else is
-    not retried.
+    A code of `CONNECT_ERRORS` has the class the model documents; any other code is classed by its HTTP
+    status: a 5xx is a service error (retried), anything else is not retried. The message is Connect's, with
+    the ``Reason`` the model gives ``InvalidRequestException`` when Connect sends one.
     """
     if isinstance(error, BotoCoreError):
         # With botocore's own retries off, a dropped connection or read timeout surfaces here.
@@ -447,8 +483,11 @@ def classify(error: ClientError | BotoCoreError) -> tuple[str, str, ErrorClass]:
     details = error.response.get("Error", {})
     code = str(details.get("Code", "Unknown"))
     message = str(details.get("Message", error))
-    if code in ERROR_CLASSES:
-        return code, message, ERROR_CLASSES[code]
+    reason = error.response.get("Reason")
+    if reason:
+        message = f"{message} (reason: {json.dumps(reason, default=str)})"
+    if code in CONNECT_ERRORS:
+        return code, message, CONNECT_ERRORS[code].error_class
     status = int(error.response.get("ResponseMetadata", {}).get("HTTPStatusCode", 0))
     return code, message, ErrorClass.SERVER if status >= 500 else ErrorClass.OTHER
 
