@@ -19,7 +19,8 @@ of virtual time; `rate_limit` throttles each operation with a token bucket (Conn
 is 2 requests/s, burst 5); `throttle_probability` throttles that share of calls at random on top;
 `deny_until` answers AccessDeniedException until the clock reaches it (IAM not yet propagated);
 `queue_quota` answers LimitExceededException to an associate that would take a queue past it; `storm`
-throttles every call of every operation, from a given call on, until the clock reaches a given time.
+throttles every call of every operation, from a given call on, until the clock reaches a given time;
+`stuck_paging` names an operation whose every page answers the NextToken it was given (a stuck paginator).
 """
 
 from __future__ import annotations
@@ -170,6 +171,8 @@ class FakeConnect:
     storm_calls_before: int | None = None
     """Calls still answered normally before `storm_until` throttles every call (see `storm`)."""
     storm_until: float | None = None
+    stuck_paging: str | None = None
+    """An operation whose pages after the first answer the NextToken they were given, forever."""
     rng: random.Random = field(default_factory=lambda: random.Random(0))
 
     instances: dict[str, Instance] = field(default_factory=dict)
@@ -185,6 +188,7 @@ class FakeConnect:
     _before_next: dict[str, list[Callable[[], None]]] = field(default_factory=lambda: defaultdict(list))
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _buckets: dict[str, tuple[float, float]] = field(default_factory=dict)
+    _serving: str = ""
 
     # ---- wiring -----------------------------------------------------------------------------------
 
@@ -369,6 +373,7 @@ class FakeConnect:
     def _answer(self, model: Any, context: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]]:
         operation = model.name
         params = context["fake_connect_params"]
+        self._serving = operation
         recorded = Call(operation, params)
         self.calls.append(recorded)
         for action in self._before_next.pop(operation, []):
@@ -641,6 +646,8 @@ class FakeConnect:
         page: dict[str, Any] = {items_key: items[start : start + size]}
         if start + size < len(items):
             page["NextToken"] = _token(items_key, start + size)
+        if self.stuck_paging == self._serving and params.get("NextToken"):
+            page["NextToken"] = params["NextToken"]
         return page
 
 

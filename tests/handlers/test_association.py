@@ -702,6 +702,100 @@ def test_a_storm_that_outlasts_the_lambda_fails_in_time_naming_every_id_that_may
     assert world.associations() == frozenset(sorted(ids(listed))[:50])  # the first batch, the one that passed
 
 
+# ---- what no test held before (issue 17's surviving mutants) ------------------------------------------------
+
+
+def test_an_update_never_puts_back_an_id_removed_out_of_band_that_it_no_longer_lists(world):
+    """The old list had `dropped`; someone removed it by hand; the Update drops it too, then fails: its undo
+    must not re-associate it (the Update's remove set holds only ids still on the queue)."""
+    dropped, kept, added = world.quick_connects(1), world.quick_connects(3), world.quick_connects(60)
+    world.send("Create", [*dropped, *kept])
+    world.fake.console_disassociate(world.queue, ids(dropped))
+    before = world.associations()
+    world.fake.calls.clear()
+    world.fake.fail_next(ASSOCIATE, "InvalidParameterException", after=1)
+    with pytest.raises(association.AssociationError, match="the queue is as it was before the request"):
+        world.send("Update", [*kept, *added], old=[*dropped, *kept])
+    assert world.associations() == before
+    touched = {qc for recorded in world.fake.mutating_calls() for qc in recorded.params["QuickConnectIds"]}
+    assert not touched & ids(dropped)  # neither removed (it was not there) nor put back
+
+
+def test_a_delete_never_puts_back_an_id_removed_out_of_band(world):
+    """Delete of 60 listed ids, one removed by hand before; the second batch fails, and the undo puts back only
+    what the Delete itself removed."""
+    listed = world.quick_connects(60)
+    world.send("Create", listed)
+    removed_by_hand = sorted(ids(listed))[0]
+    world.fake.console_disassociate(world.queue, [removed_by_hand])
+    before = world.associations()
+    world.fake.fail_next(DISASSOCIATE, "InvalidParameterException", after=1)
+    with pytest.raises(association.AssociationError, match="the queue is as it was before the request"):
+        world.send("Delete", listed)
+    assert world.associations() == before
+    assert removed_by_hand not in world.associations()
+
+
+def test_a_persistent_not_found_on_disassociate_is_re_read_once_then_fails_and_undoes(world, clock):
+    """A quick connect deleted meanwhile makes a batch fail whole with 404, so the queue is re-read once; when
+    Disassociate still answers 404 for ids the queue lists, the request fails instead of re-reading forever."""
+    world.fake.clock, world.fake.latency = clock, 0.05
+    dropped, kept = world.quick_connects(3), world.quick_connects(2)
+    world.send("Create", [*dropped, *kept])
+    before = world.associations()
+    world.fake.calls.clear()
+    world.fake.fail_next(DISASSOCIATE, "ResourceNotFoundException", times=FOREVER, message="Quick connect not found")
+    with pytest.raises(association.AssociationError) as excinfo:
+        world.send("Update", kept, old=[*dropped, *kept], context=FakeLambdaContext(clock, timeout=60))
+    assert [recorded.operation for recorded in world.fake.calls] == [LIST, DISASSOCIATE, LIST, DISASSOCIATE, LIST]
+    assert "ResourceNotFoundException: Quick connect not found" in str(excinfo.value)
+    assert "the queue is as it was before the request" in str(excinfo.value)
+    assert world.associations() == before
+
+
+@pytest.mark.parametrize("tokens", [["a", "a"], ["a", "b", "a"]], ids=["the same token again", "a cycle"])
+def test_collect_pages_refuses_a_next_token_it_has_seen_instead_of_following_it(tokens):
+    requested = []
+
+    def fetch_page(params: dict[str, Any], page: int) -> dict[str, Any]:
+        requested.append(params.get("NextToken"))
+        if page > len(tokens):
+            return {"Items": [page]}  # a loop followed once more ends here, so a broken guard cannot hang the test
+        return {"Items": [page], "NextToken": tokens[page - 1]}
+
+    with pytest.raises(_connect.RepeatedTokenError, match="twice"):
+        _connect.collect_pages("ListThings", "Items", fetch_page, {})
+    assert requested == [None, *tokens[:-1]]
+
+
+def test_a_stuck_paginator_fails_the_read_before_any_change(world, clock):
+    world.fake.clock, world.fake.latency = clock, 0.05  # time passes, so a loop would end at the deadline
+    world.console_associate(world.quick_connects(120))  # two pages of 100
+    world.fake.stuck_paging = LIST
+    with pytest.raises(association.AssociationError) as excinfo:
+        world.send("Create", world.quick_connects(3), context=FakeLambdaContext(clock, timeout=60))
+    message = str(excinfo.value)
+    assert "ListQueueQuickConnects returned NextToken" in message and "twice (page 2)" in message
+    assert "Nothing was changed" in message
+    assert len(world.fake.calls_to(LIST)) == 2 and world.fake.mutating_calls() == []
+
+
+def test_a_stuck_paginator_during_the_undo_is_reported_like_any_failed_undo(world, clock):
+    """The undo's re-read pages forever: it fails like any call of the undo (before, a RuntimeError escaped
+    with no word on what the request had changed)."""
+    world.fake.clock, world.fake.latency = clock, 0.05
+    world.console_associate(world.quick_connects(120))
+    listed = world.quick_connects(60)
+    world.fake.run_before_next(ASSOCIATE, lambda: setattr(world.fake, "stuck_paging", LIST))
+    world.fake.fail_next(ASSOCIATE, "InvalidParameterException", after=1)
+    with pytest.raises(association.AssociationError) as excinfo:
+        world.send("Create", listed, context=FakeLambdaContext(clock, timeout=60))
+    message = str(excinfo.value)
+    assert "Undoing this request's partial changes also failed" in message and "twice (page 2)" in message
+    assert "and so did re-reading the queue" in message
+    assert f"no other: [{', '.join(sorted(ids(listed)))}]" in message
+
+
 # ---- validation ------------------------------------------------------------------------------------
 
 

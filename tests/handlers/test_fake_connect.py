@@ -403,3 +403,16 @@ def test_a_storm_throttles_every_operation_from_the_given_call_until_the_given_t
         "ok",
     ]
     assert {recorded.operation for recorded in fake.calls[2:4]} == {"ListQueueQuickConnects", "ListQueues"}
+
+
+def test_a_stuck_paginator_answers_the_token_it_was_given(fake_connect, connect_client, instance, queue):
+    fake_connect.console_associate(queue, [qc.id for qc in fake_connect.add_quick_connects(instance, 25)])
+    fake_connect.stuck_paging = "ListQueueQuickConnects"
+    params = {"InstanceId": instance.id, "QueueId": queue.id, "MaxResults": 10}
+    first = connect_client.list_queue_quick_connects(**params)
+    second = connect_client.list_queue_quick_connects(**params, NextToken=first["NextToken"])
+    assert second["NextToken"] == first["NextToken"]
+    fake_connect.add_queue(instance)
+    queues = connect_client.list_queues(InstanceId=instance.id, MaxResults=1)
+    last = connect_client.list_queues(InstanceId=instance.id, MaxResults=1, NextToken=queues["NextToken"])
+    assert "NextToken" not in last  # other operations page as before

@@ -49,6 +49,8 @@ ConnectClient: TypeAlias = Any
 RESOURCE_NOT_FOUND = "ResourceNotFoundException"
 OUT_OF_TIME = "OutOfTime"
 """`ConnectCallError.code` when the call stopped because the request's deadline was near, not on an answer."""
+REPEATED_NEXT_TOKEN = "RepeatedNextToken"
+"""`ConnectCallError.code` when a paginated call answered a ``NextToken`` it had answered before."""
 
 CONNECT_TIMEOUT_SECONDS = 3
 READ_TIMEOUT_SECONDS = 10
@@ -280,7 +282,7 @@ class ConnectCallError(Exception):
         self.out_of_time = out_of_time
         invalid = error_class is ErrorClass.INVALID and not out_of_time
         target = describe_target(params, paging=invalid)
-        answer = f"Connect answered {code}: {message}" if code != OUT_OF_TIME else message
+        answer = message if code in {OUT_OF_TIME, REPEATED_NEXT_TOKEN} else f"Connect answered {code}: {message}"
         super().__init__(
             f"{operation} for {target} failed after {attempts} attempt(s): {answer}"
             f"{_advice(operation, code, error_class, resource or target, out_of_time, waited)}"
@@ -420,7 +422,11 @@ def paginate(
     resource: str | None = None,
     **params: Any,
 ) -> list[dict[str, Any]]:
-    """Call a paginated `operation` through every ``NextToken`` page; return all ``items_key`` items."""
+    """Call a paginated `operation` through every ``NextToken`` page; return all ``items_key`` items.
+
+    Raises `ConnectCallError` for a failed page, and for a token answered twice (code `REPEATED_NEXT_TOKEN`,
+    not retried): the handlers then fail, or undo, as for any call that failed for good.
+    """
 
     def fetch_page(page_params: dict[str, Any], page: int) -> dict[str, Any]:
         log_line = {**log, "page": page}
@@ -428,9 +434,19 @@ def paginate(
             client, operation, log_line, budget, retry_not_found=retry_not_found, resource=resource, **page_params
         )
 
-    items = collect_pages(operation, items_key, fetch_page, params)
+    try:
+        items = collect_pages(operation, items_key, fetch_page, params)
+    except RepeatedTokenError as error:
+        raise ConnectCallError(operation, params, REPEATED_NEXT_TOKEN, str(error), 1, ErrorClass.OTHER) from error
     assert items is not None, "call() raises instead of answering None"
     return items
+
+
+class RepeatedTokenError(RuntimeError):
+    """A paginated operation answered a ``NextToken`` it had answered before: following it would never end."""
+
+    def __init__(self, operation: str, token: str, page: int):
+        super().__init__(f"{operation} returned NextToken {token!r} twice (page {page}): refusing to loop forever")
 
 
 def collect_pages(
@@ -442,8 +458,8 @@ def collect_pages(
     """Every ``items_key`` item of a paginated `operation`, following ``NextToken`` to the last page.
 
     ``fetch_page(params, page_number)`` makes one call; when it answers None (a resource gone meanwhile),
-    so does this. A token seen twice raises RuntimeError instead of looping forever. Shared by the handlers
-    and the command line's instance reader.
+    so does this. A token seen twice raises `RepeatedTokenError` (a RuntimeError) instead of looping forever.
+    Shared by the handlers and the command line's instance reader.
     """
     items: list[Any] = []
     seen_tokens: set[str] = set()
@@ -458,7 +474,7 @@ def collect_pages(
         if not token:
             return items
         if token in seen_tokens:
-            raise RuntimeError(f"{operation} returned NextToken {token!r} twice: refusing to loop forever")
+            raise RepeatedTokenError(operation, token, page)
         seen_tokens.add(token)
         page_params = {**page_params, "NextToken": token}
         page += 1
