@@ -293,7 +293,7 @@ def _advice(operation: str, code: str, error_class: ErrorClass, resource: str, o
     """What a user can do about a failed call, by its class."""
     if out_of_time:
         return (
-            ". Stopped retrying to finish before the Lambda timeout (keeping time to undo); Connect's API rate "
+            ". Stopped retrying to finish before the Lambda timeout; Connect's API rate "
             "in this account and Region is contended: deploy again later, or ask for a higher API rate quota"
         )
     if error_class is ErrorClass.QUOTA:
