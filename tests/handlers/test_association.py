@@ -499,27 +499,53 @@ def test_new_quick_connects_unknown_to_connect_for_a_while_are_retried(world):
     assert len(world.fake.calls_to(ASSOCIATE)) == 4
 
 
-def test_invalid_request_is_not_retried_and_says_what_was_invalid(world, clock):
-    """The model documents InvalidRequestException as "The request is not valid." (400) on every operation:
-    it fails at once, quoting Connect's message and naming every value sent, and the change is undone."""
-    console = world.quick_connects(2)
-    world.console_associate(console)
+def test_invalid_request_where_no_new_id_can_be_is_not_retried_and_says_what_was_invalid(world, clock):
+    """The model documents InvalidRequestException as "The request is not valid." (400): a disassociate (which
+    names ids the queue holds, none created moments before) fails at once, quoting Connect's message and naming
+    every value sent, and the change is undone."""
     listed = world.quick_connects(60)
-    world.fake.fail_next(ASSOCIATE, "InvalidRequestException", after=1, message="QuickConnectIds[3] is invalid")
+    world.send("Create", listed)
+    world.fake.fail_next(DISASSOCIATE, "InvalidRequestException", message="QuickConnectIds[3] is invalid")
     with pytest.raises(association.AssociationError) as excinfo:
-        world.send("Create", listed)
-    assert [recorded.outcome for recorded in world.fake.calls_to(ASSOCIATE)] == ["ok", "InvalidRequestException"]
+        world.send("Update", listed[:50], old=listed)
+    assert [recorded.outcome for recorded in world.fake.calls_to(DISASSOCIATE)] == ["InvalidRequestException"]
     assert clock.sleeps == []
-    assert world.associations() == ids(console)
+    assert world.associations() == ids(listed)
     message = str(excinfo.value)
-    second_batch = sorted(ids(listed))[50:]
+    dropped = sorted(ids(listed))[50:]
     assert (
-        f"AssociateQueueQuickConnects for queue {world.queue.id}, instance {world.instance.id}, 10 quick connects "
-        f"[{', '.join(second_batch)}] failed after 1 attempt(s): Connect answered InvalidRequestException: "
+        f"DisassociateQueueQuickConnects for queue {world.queue.id}, instance {world.instance.id}, 10 quick "
+        f"connects [{', '.join(dropped)}] failed after 1 attempt(s): Connect answered InvalidRequestException: "
         'QuickConnectIds[3] is invalid (not retried; the API model documents InvalidRequestException as "The '
         'request is not valid."): one of the values sent, named above, is not valid for Connect; correct it'
     ) in message
     assert "check that it exists" not in message and "waited" not in message
+
+
+def test_invalid_request_on_associate_is_waited_out_as_connect_documents_then_says_what_was_invalid(world, clock):
+    """Connect's API reference (eventual consistency) says a resource created moments before can answer
+    InvalidRequestException for a while: an associate, which names quick connects the same deploy may just have
+    created, waits for it inside the consistency window; then it fails saying the request was invalid (never
+    "check that it exists") and the change is undone."""
+    console = world.quick_connects(2)
+    world.console_associate(console)
+    listed = world.quick_connects(60)
+    world.fake.fail_next(ASSOCIATE, "InvalidRequestException", after=1, times=FOREVER, message="bad id")
+    with pytest.raises(association.AssociationError) as excinfo:
+        world.send("Create", listed)
+    assert world.associations() == ids(console)
+    assert _connect.CONSISTENCY_WINDOW_SECONDS <= clock.now < _connect.CONSISTENCY_WINDOW_SECONDS + 15
+    message = str(excinfo.value)
+    assert "Connect answered InvalidRequestException: bad id (waited 3" in message
+    assert 'the API model documents InvalidRequestException as "The request is not valid."' in message
+    assert "check that it exists" not in message
+
+
+def test_invalid_request_on_associate_that_passes_once_propagated_is_ridden_out(world):
+    listed = world.quick_connects(60)
+    world.fake.fail_next(ASSOCIATE, "InvalidRequestException", times=3)
+    world.send("Create", listed)
+    assert world.associations() == ids(listed)
 
 
 def test_an_invalid_request_names_the_paging_values_sent_and_connects_reason():

@@ -117,6 +117,12 @@ the table to the model, operation by operation. A code means what its shape docu
 answers it; what differs per operation is which codes it can answer, and, for a not-found, whether the caller
 waits for ids created moments before (`call`'s ``retry_not_found``)."""
 
+ANSWERED_WHILE_PROPAGATING = frozenset({"ResourceNotFoundException", "InvalidRequestException"})
+"""What Connect may answer for a resource created moments before, until the change has propagated ("typically
+less than a few seconds", sometimes minutes: the Amazon Connect API Reference, "Amazon Connect eventual
+consistency"). `call` waits these out, inside `CONSISTENCY_WINDOW_SECONDS`, only where the caller expects such
+ids (``retry_not_found``); anywhere else they mean what the model documents, at once."""
+
 STACK_ERROR_CLASSES: Mapping[str, ErrorClass] = {
     "Throttling": ErrorClass.RATE,  # 400, botocore's retry configuration (_retry.json) names it throttling
     "ThrottlingException": ErrorClass.RATE,  # 400, CloudFormation API reference, Common Errors
@@ -318,8 +324,13 @@ def _advice(
         )
     if error_class is ErrorClass.INVALID:
         documented = CONNECT_ERRORS[code].documented if code in CONNECT_ERRORS else "an invalid request"
+        how_long = (
+            f"waited {waited:.0f} s, as long as a quick connect created moments before may take to be known"
+            if waited
+            else "not retried"
+        )
         return (
-            f' (not retried; the API model documents {code} as "{documented}"): one of the values sent, named '
+            f' ({how_long}; the API model documents {code} as "{documented}"): one of the values sent, named '
             "above, is not valid for Connect; correct it (in the resource's properties, if it comes from them)"
         )
     if error_class is ErrorClass.ACCESS_DENIED:
@@ -397,13 +408,15 @@ def call(
             response: dict[str, Any] = method(**params)
         except (ClientError, BotoCoreError) as error:
             code, message, error_class = classify(error)
-            budget.record_error(code, error_class)
+            # Waited out like a not-found where ids may be moments old: Connect says it answers these meanwhile.
+            window = ErrorClass.NOT_FOUND if retry_not_found and code in ANSWERED_WHILE_PROPAGATING else error_class
+            budget.record_error(code, window)
             _log_attempt(operation, log, attempt, code, policy.clock() - attempt_started)
             retryable = error_class in _RETRIED_ALWAYS or (
-                budget.within_window(error_class) and (error_class is not ErrorClass.NOT_FOUND or retry_not_found)
+                budget.within_window(window) and (window is not ErrorClass.NOT_FOUND or retry_not_found)
             )
             if not retryable:
-                waited = budget.waited(error_class) if retry_not_found or error_class is ErrorClass.ACCESS_DENIED else 0
+                waited = budget.waited(window) if retry_not_found or error_class is ErrorClass.ACCESS_DENIED else 0
                 raise ConnectCallError(
                     operation,
                     params,
