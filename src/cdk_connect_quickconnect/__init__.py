@@ -14,7 +14,14 @@ if TYPE_CHECKING:
     from ._validation import ConnectValidationError
     from .association import QueueQuickConnectAssociation
     from .flow_language import FlowDocument, Prompt
-    from .flows import AgentTransferFlow, ContactFlow, ContactFlowType, IContactFlow, QueueTransferFlow
+    from .flows import (
+        AgentTransferFlow,
+        ContactFlow,
+        ContactFlowType,
+        IContactFlow,
+        QueueTransferFlow,
+        TransferFallback,
+    )
     from .instance import ConnectInstance, IConnectInstance
     from .lookups import ConnectLookup
     from .queue import IQueue, Queue
@@ -42,6 +49,7 @@ _MODULES = {
     "QuickConnect": ".quick_connect",
     "QuickConnectDestination": ".quick_connect",
     "QuickConnectType": ".quick_connect",
+    "TransferFallback": ".flows",
     "User": ".user",
 }
 
@@ -65,6 +73,7 @@ __all__ = [
     "QuickConnect",
     "QuickConnectDestination",
     "QuickConnectType",
+    "TransferFallback",
     "User",
     "__version__",
 ]
