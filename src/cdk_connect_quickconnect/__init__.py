@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .lookups import ConnectLookup
     from .queue import IQueue, Queue
     from .quick_connect import IQuickConnect, QuickConnect, QuickConnectDestination, QuickConnectType
+    from .transfer_routes import TransferCondition, TransferOutcome, TransferOutcomeKind, TransferRoutes
     from .user import IUser, User
 
 #: The module each public name is defined in.
@@ -49,7 +50,11 @@ _MODULES = {
     "QuickConnect": ".quick_connect",
     "QuickConnectDestination": ".quick_connect",
     "QuickConnectType": ".quick_connect",
+    "TransferCondition": ".transfer_routes",
     "TransferFallback": ".flows",
+    "TransferOutcome": ".transfer_routes",
+    "TransferOutcomeKind": ".transfer_routes",
+    "TransferRoutes": ".transfer_routes",
     "User": ".user",
 }
 
@@ -73,7 +78,11 @@ __all__ = [
     "QuickConnect",
     "QuickConnectDestination",
     "QuickConnectType",
+    "TransferCondition",
     "TransferFallback",
+    "TransferOutcome",
+    "TransferOutcomeKind",
+    "TransferRoutes",
     "User",
     "__version__",
 ]
