@@ -26,6 +26,7 @@ from cdk_connect_quickconnect.flow_language import (
     MAX_CONTENT_LENGTH,
     MAX_PROMPT_BILLED_CHARACTERS,
     Action,
+    DisconnectParticipant,
     MessageParticipant,
 )
 from cdk_connect_quickconnect.flows import BUILT_IN_FLOW_NAMES
@@ -631,3 +632,69 @@ def test_fallback_repr_names_its_kind_and_target() -> None:
         "TransferFallback.queue(queue='Stack/Overflow', prompt=Prompt.text('Hi'))"
     )
     assert repr(TransferFallback.disconnect()) == "TransferFallback.disconnect()"
+
+
+@pytest.mark.parametrize(
+    ("fallback", "message"),
+    [
+        (
+            TransferFallback("busy"),  # type: ignore[arg-type]
+            "'on_error' must be built with TransferFallback.to_queue, .to_phone_number, .to_flow or .disconnect, "
+            "got \"TransferFallback('busy')\" (at Stack/Flow)",
+        ),
+        (
+            TransferFallback.to_queue(None),
+            "'on_error.queue' must be given for a queue fallback, got None (at Stack/Flow)",
+        ),  # type: ignore[arg-type]
+        (TransferFallback.to_flow(None), "'on_error.flow' must be given for a flow fallback, got None (at Stack/Flow)"),  # type: ignore[arg-type]
+        (
+            TransferFallback.to_phone_number(None),  # type: ignore[arg-type]
+            "'on_error.phone_number' must be given for a phone_number fallback, got None (at Stack/Flow)",
+        ),
+    ],
+)
+def test_fails_when_a_fallback_misses_what_its_kind_needs(fallback: TransferFallback, message: str) -> None:
+    assert _fails(on_error=fallback) == message
+
+
+def _customised(document: FlowDocument) -> None:
+    from cdk_connect_quickconnect.flows import _TransferFlowBase
+
+    class _Customised(_TransferFlowBase):
+        FLOW_TYPE = ContactFlowType.QUEUE_TRANSFER
+        DEFAULT_FLOW_NAME = "Default queue transfer"
+
+    stack = new_stack()
+    _Customised(
+        stack,
+        "Flow",
+        instance=_instance(stack),
+        name="Customised",
+        description=None,
+        prompts={},
+        document=lambda fallbacks, whispers: document,
+    )
+
+
+def _chain(count: int, text: str) -> FlowDocument:
+    actions: list[Action] = [
+        MessageParticipant(f"say-{i}", Prompt.text(text), then=f"say-{i + 1}") for i in range(count - 1)
+    ]
+    actions.append(DisconnectParticipant(f"say-{count - 1}"))
+    return FlowDocument(start_action="say-0", actions=actions)
+
+
+def test_a_transfer_flow_over_connects_action_limit_fails_naming_path_property_value_and_rule() -> None:
+    with pytest.raises(ConnectValidationError) as raised:
+        _customised(_chain(MAX_ACTIONS + 1, "hi"))
+    assert str(raised.value) == (
+        "'content' must be a valid flow graph, got 'a flow holds at most 250 actions, this one has 251' (at Stack/Flow)"
+    )
+
+
+def test_a_transfer_flow_over_connects_content_limit_fails_naming_path_property_value_and_rule() -> None:
+    document = _chain(100, "x" * MAX_PROMPT_BILLED_CHARACTERS)
+    with pytest.raises(ConnectValidationError) as raised:
+        _customised(document)
+    assert str(raised.value).startswith("'content' must fit Connect's limit, got 'content is 3")
+    assert str(raised.value).endswith("characters, more than 256000' (at Stack/Flow)")

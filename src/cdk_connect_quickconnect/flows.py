@@ -296,6 +296,12 @@ class TransferFallback:
 
     def _validate(self, flow: _TransferFlowBase, prop: str) -> None:
         """Fail at synth if this fallback cannot work in ``flow`` (given as ``prop``)."""
+        required = _REQUIRED_BY_KIND.get(self.kind)
+        if required is None:
+            rule = "be built with TransferFallback.to_queue, .to_phone_number, .to_flow or .disconnect"
+            fail(flow, prop, rule, f"TransferFallback({self.kind!r})")
+        if required and getattr(self, required) is None:
+            fail(flow, f"{prop}.{required}", f"be given for a {self.kind} fallback", None)
         if self.queue is not None:
             check_kind(flow, f"{prop}.queue", self.queue, IQueue, _kinds.QUEUE)
             _check_same_instance(flow, f"{prop}.queue", self.queue.instance_arn)
@@ -357,6 +363,8 @@ def _check_same_instance(flow: _TransferFlowBase, prop: str, resource_instance_a
 
 
 _QUEUE_TRANSFER_ONLY = frozenset({"QUEUE_TRANSFER"})
+#: What each kind of fallback cannot do without ("" for nothing).
+_REQUIRED_BY_KIND = {"queue": "queue", "phone_number": "phone_number", "flow": "flow", "disconnect": ""}
 
 
 def _check_flow_type(scope: IConstruct, prop: str, flow: IContactFlow, allowed: frozenset[str]) -> None:
@@ -470,10 +478,12 @@ class _TransferFlowBase(Resource):
             fail(self, "content", "be a valid flow graph", "; ".join(problems))
         flow_json = document.to_json()
         content = json.dumps(flow_json, separators=(",", ":"), ensure_ascii=False)
-        if is_token(content):
-            return Stack.of(self).to_json_string(flow_json)
+        # With tokens the deployed content is longer than this (a token's text is shorter than an ARN): a content
+        # already over the limit here fails at synth, one that reaches it only once resolved still fails at deploy.
         for problem in content_length_problems(content):
             fail(self, "content", "fit Connect's limit", problem)
+        if is_token(content):
+            return Stack.of(self).to_json_string(flow_json)
         return content
 
     @classmethod
