@@ -250,10 +250,10 @@ class TransferFallback:
         failure prompt and disconnect).
 
         :param phone_number: E.164, e.g. ``"+18005550100"``.
-        :param caller_id_number: the number the external party sees: E.164 (a number of the instance), or a
-            flow-language reference such as ``"$.SystemEndpoint.Address"`` (the number the customer called)
-            (default: Connect's choice).
-        :param caller_id_name: the name the external party sees, text or a ``$.`` reference (default: none).
+        :param caller_id_number: the number the external party sees: E.164, or a flow-language reference such as
+            ``"$.SystemEndpoint.Address"`` (the number the customer called) (default: no ``CallerId`` number).
+        :param caller_id_name: the name the external party sees, text or a ``$.`` reference
+            (default: no ``CallerId`` name).
         :param timeout: how long the external party may take to answer, 0-600 seconds (default: 30 seconds).
         :param prompt: played before dialing (default: none).
         """
