@@ -13,6 +13,7 @@ from __future__ import annotations
 import os
 
 import aws_cdk as cdk
+from after_hours import AfterHoursStack
 from agent_initiated_flow import AgentInitiatedFlowStack
 from constructs import Construct
 from dependency_cycle import OwnedQueueStack
@@ -118,6 +119,7 @@ def create_app(context: dict[str, object] | None = None) -> cdk.App:
     CustomPromptsStack(app, "CustomPrompts", env=env)
     OwnedQueueStack(app, "OwnedQueue", env=by_arn)  # creates a queue, a routing profile and a user: ARNs only
     AgentInitiatedFlowStack(app, "AgentInitiatedFlow", env=env)
+    AfterHoursStack(app, "AfterHours", env=env)
     return app
 
 

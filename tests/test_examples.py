@@ -224,6 +224,49 @@ def test_agent_initiated_flow_stack_runs_a_looked_up_inbound_flow(
     assert len(association["Properties"]["QuickConnectArns"]) == 1
 
 
+def test_after_hours_stack_falls_back_to_the_on_call_number_and_the_overflow_queue(
+    example_templates: dict[str, dict[str, Any]],
+) -> None:
+    template = example_templates["AfterHours"]
+    flows = {f["Properties"]["Type"]: f for f in _resources_of_type(template, "AWS::Connect::ContactFlow")}
+    overflow = next(name for name, p in _lookups(template).items() if p["Kind"] == "queue")
+    queue_flow = _joined_content(flows["QUEUE_TRANSFER"]["Properties"]["Content"])
+    actions = {action["Identifier"]: action for action in queue_flow["Actions"]}
+
+    assert actions["closed-transfer-to-number"]["Parameters"]["ThirdPartyPhoneNumber"] == "+18005550142"
+    assert actions["closed-transfer-to-number"]["Parameters"]["CallerId"] == {
+        "Number": "$.SystemEndpoint.Address",
+        "Name": "Billing after hours",
+    }
+    overflow_arn = {"Fn::GetAtt": [overflow, "Arn"]}
+    assert actions["unstaffed-set-queue"]["Parameters"] == {"QueueId": overflow_arn}
+    assert actions["at-capacity-set-queue"]["Parameters"] == {"QueueId": overflow_arn}
+    agent_flow = _joined_content(flows["AGENT_TRANSFER"]["Properties"]["Content"])
+    agent_actions = {action["Identifier"]: action for action in agent_flow["Actions"]}
+    billing = next(name for name, r in template["Resources"].items() if r["Type"] == "AWS::Connect::Queue")
+    assert agent_actions["at-capacity-set-queue"]["Parameters"] == {"QueueId": {"Fn::GetAtt": [billing, "QueueArn"]}}
+
+
+def _joined_content(content: Any) -> dict[str, Any]:
+    """Flow content rendered with references (an ``Fn::Join``), each reference parsed back in place."""
+    if isinstance(content, str):
+        parsed: dict[str, Any] = json.loads(content)
+        return parsed
+    parts = content["Fn::Join"][1]
+    markers = {f"@@{index}@@": part for index, part in enumerate(parts) if not isinstance(part, str)}
+    text = "".join(part if isinstance(part, str) else f"@@{index}@@" for index, part in enumerate(parts))
+
+    def restore(value: Any) -> Any:
+        if isinstance(value, dict):
+            return {key: restore(item) for key, item in value.items()}
+        if isinstance(value, list):
+            return [restore(item) for item in value]
+        return markers.get(value, value) if isinstance(value, str) else value
+
+    restored: dict[str, Any] = restore(json.loads(text))
+    return restored
+
+
 def test_every_example_stack_deploys_where_its_instance_is(flag_set: str) -> None:
     assembly = _load_example_app().create_app(context=context_with_flags(flag_set)).synth()
     account, region = ACCOUNT, REGION  # those of the instanceArn in cdk.json
@@ -276,7 +319,7 @@ def test_the_pinned_cdk_cli_synthesizes_the_example_app(tmp_path: Path) -> None:
     output = (result.stdout + result.stderr).lower()
     assert "feature flag" not in output
     assert "warn" not in output
-    for stack in ("SeedWalkthrough", "CustomPrompts", "OwnedQueue", "AgentInitiatedFlow"):
+    for stack in ("SeedWalkthrough", "CustomPrompts", "OwnedQueue", "AgentInitiatedFlow", "AfterHours"):
         template = json.loads((tmp_path / "cdk.out" / f"{stack}.template.json").read_text())
         assert _resources_of_type(template, "AWS::Connect::QuickConnect"), stack
 

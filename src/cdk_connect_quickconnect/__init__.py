@@ -14,11 +14,19 @@ if TYPE_CHECKING:
     from ._validation import ConnectValidationError
     from .association import QueueQuickConnectAssociation
     from .flow_language import FlowDocument, Prompt
-    from .flows import AgentTransferFlow, ContactFlow, ContactFlowType, IContactFlow, QueueTransferFlow
+    from .flows import (
+        AgentTransferFlow,
+        ContactFlow,
+        ContactFlowType,
+        IContactFlow,
+        QueueTransferFlow,
+        TransferFallback,
+    )
     from .instance import ConnectInstance, IConnectInstance
     from .lookups import ConnectLookup
     from .queue import IQueue, Queue
     from .quick_connect import IQuickConnect, QuickConnect, QuickConnectDestination, QuickConnectType
+    from .transfer_routes import TransferCondition, TransferOutcome, TransferOutcomeKind, TransferRoutes
     from .user import IUser, User
 
 #: The module each public name is defined in.
@@ -42,6 +50,11 @@ _MODULES = {
     "QuickConnect": ".quick_connect",
     "QuickConnectDestination": ".quick_connect",
     "QuickConnectType": ".quick_connect",
+    "TransferCondition": ".transfer_routes",
+    "TransferFallback": ".flows",
+    "TransferOutcome": ".transfer_routes",
+    "TransferOutcomeKind": ".transfer_routes",
+    "TransferRoutes": ".transfer_routes",
     "User": ".user",
 }
 
@@ -65,6 +78,11 @@ __all__ = [
     "QuickConnect",
     "QuickConnectDestination",
     "QuickConnectType",
+    "TransferCondition",
+    "TransferFallback",
+    "TransferOutcome",
+    "TransferOutcomeKind",
+    "TransferRoutes",
     "User",
     "__version__",
 ]

@@ -83,6 +83,12 @@ DESTINATION = Kind(
     otherwise="build one with QuickConnectDestination.user(...), .queue(...), .phone_number(...) or .flow(...)",
 )
 
+FALLBACK = Kind(
+    "a TransferFallback",
+    "build one with TransferFallback.to_phone_number(number)",
+    otherwise="build one with TransferFallback.to_queue(...), .to_phone_number(...), .to_flow(...) or .disconnect()",
+)
+
 
 def implements(value: Any, protocol: type) -> bool:
     """Whether ``value`` has every public member of ``protocol``, checked without reading properties.

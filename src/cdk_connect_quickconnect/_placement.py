@@ -71,10 +71,7 @@ def claim_name(scope: IConstruct, kind: str, instance_arn: str, name: str) -> No
     if is_token(name):
         return
     registry = _AppRegistry.of(scope)
-    known = instance_key(scope, instance_arn)
-    if known is None:
-        known = f"{facts_of(scope).path}:{stack_of(scope).resolve(instance_arn)!r}"
-    key = (kind, known, name)
+    key = _name_key(scope, kind, instance_arn, name)
     other = registry.names.get(key)
     if other is not None and other is not scope:
         fail(
@@ -85,6 +82,21 @@ def claim_name(scope: IConstruct, kind: str, instance_arn: str, name: str) -> No
             name,
         )
     registry.names[key] = scope
+
+
+def claimed_name(scope: IConstruct, kind: str, instance_arn: str, name: str) -> IConstruct | None:
+    """The construct of the app that claimed ``name`` for a ``kind`` on the instance, as seen from ``scope``."""
+    if is_token(name):
+        return None
+    return _AppRegistry.of(scope).names.get(_name_key(scope, kind, instance_arn, name))
+
+
+def _name_key(scope: IConstruct, kind: str, instance_arn: str, name: str) -> tuple[str, str, str]:
+    """What a name is claimed under: an instance the registry cannot identify is keyed within ``scope``'s stack."""
+    known = instance_key(scope, instance_arn)
+    if known is None:
+        known = f"{facts_of(scope).path}:{stack_of(scope).resolve(instance_arn)!r}"
+    return (kind, known, name)
 
 
 #: Why a resource of the stack must be in the stack's environment.

@@ -1,8 +1,9 @@
 """Small typed objects for the Amazon Connect flow-language actions this library renders.
 
 A :class:`FlowDocument` is a start action plus actions; :meth:`FlowDocument.problems` checks the graph
-(start exists, every transition names an existing action, nothing unreachable, size limits) and
-:meth:`FlowDocument.render` produces the JSON that ``AWS::Connect::ContactFlow.Content`` takes.
+(start exists, every transition names an existing action, nothing unreachable, size limits, and, for a
+given flow type, only actions Connect allows in it) and :meth:`FlowDocument.render` produces the JSON that
+``AWS::Connect::ContactFlow.Content`` takes.
 """
 
 from __future__ import annotations
@@ -28,6 +29,12 @@ MAX_IDENTIFIER_LENGTH = 50
 MAX_PROMPT_BILLED_CHARACTERS = 3_000
 MAX_PROMPT_TOTAL_CHARACTERS = 6_000
 
+#: A phone number in E.164 form, as ``AWS::Connect::QuickConnect`` (``PhoneConfig.PhoneNumber``) and the flow
+#: language (``ThirdPartyPhoneNumber``) take it.
+E164 = re.compile(r"\+[1-9]\d{1,14}")
+#: How a message words :data:`E164`.
+E164_RULE = "be an E.164 number: '+', a country code and at most 15 digits (e.g. '+18005550100')"
+
 _FORBIDDEN_IDENTIFIER_CHARACTERS = re.compile(r"[%:()\\/=$,;\[\]{}]")
 _RESERVED_IDENTIFIERS = frozenset(
     {
@@ -43,6 +50,67 @@ _RESERVED_IDENTIFIERS = frozenset(
         "valueOf",
     }
 )
+
+_ALL_FLOW_TYPES = frozenset(
+    {
+        "CONTACT_FLOW",
+        "CUSTOMER_QUEUE",
+        "CUSTOMER_HOLD",
+        "CUSTOMER_WHISPER",
+        "AGENT_HOLD",
+        "AGENT_WHISPER",
+        "OUTBOUND_WHISPER",
+        "AGENT_TRANSFER",
+        "QUEUE_TRANSFER",
+        "CAMPAIGN",
+    }
+)
+_TRANSFER = frozenset({"AGENT_TRANSFER", "QUEUE_TRANSFER"})
+_WHISPER = frozenset({"CUSTOMER_WHISPER", "AGENT_WHISPER", "OUTBOUND_WHISPER"})
+
+#: The flow types each action type may be used in, as the *Restrictions* section of each action's page of the
+#: Amazon Connect flow language reference states it (docs.aws.amazon.com/connect/latest/APIReference/, pages
+#: ``participant-actions-messageparticipant``, ``participant-actions-disconnectparticipant``,
+#: ``participant-actions-transferparticipanttothirdparty``, ``contact-actions-updatecontacttargetqueue``,
+#: ``contact-actions-transfercontacttoqueue``, ``contact-actions-transfercontacttoagent``,
+#: ``contact-actions-updatecontacteventhooks``, ``contact-actions-dequeuecontactandtransfertoqueue``,
+#: ``flow-control-actions-checkhoursofoperation``, ``flow-control-actions-checkmetricdata``,
+#: ``flow-control-actions-transfertoflow``, ``flow-control-actions-endflowexecution``). An action type that is not
+#: listed is not known to be allowed anywhere: :meth:`FlowDocument.problems` refuses it for a given flow type.
+ALLOWED_FLOW_TYPES: Mapping[str, frozenset[str]] = {
+    # "supported in contact flows, transfer flows, whisper flows, and customer queue flows. [...] not [...] hold flows"
+    "MessageParticipant": frozenset({"CONTACT_FLOW", "CUSTOMER_QUEUE", *_TRANSFER, *_WHISPER}),
+    # "None. This action can be used everywhere."
+    "DisconnectParticipant": _ALL_FLOW_TYPES,
+    # "allowed in contact flows, transfer flows, and customer queue flows"
+    "TransferParticipantToThirdParty": frozenset({"CONTACT_FLOW", "CUSTOMER_QUEUE", *_TRANSFER}),
+    # "supported only in contact flows and transfer flows"
+    "UpdateContactTargetQueue": frozenset({"CONTACT_FLOW", *_TRANSFER}),
+    # "supported in contact flows and transfer flows"
+    "TransferContactToQueue": frozenset({"CONTACT_FLOW", *_TRANSFER}),
+    # "supported in only transfer to agent and transfer to queue flows"
+    "TransferContactToAgent": _TRANSFER,
+    # "supported in all types of flows"
+    "UpdateContactEventHooks": _ALL_FLOW_TYPES,
+    # "only supported in the customer queue flow"
+    "DequeueContactAndTransferToQueue": frozenset({"CUSTOMER_QUEUE"}),
+    # "available in inbound flows, transfer flows, and customer queue flows"
+    "CheckHoursOfOperation": frozenset({"CONTACT_FLOW", "CUSTOMER_QUEUE", *_TRANSFER}),
+    # "only usable in contact flows, queue and agent transfers, and customer queue flows"
+    "CheckMetricData": frozenset({"CONTACT_FLOW", "CUSTOMER_QUEUE", *_TRANSFER}),
+    # "available in inbound flows and transfer flows"
+    "TransferToFlow": frozenset({"CONTACT_FLOW", *_TRANSFER}),
+    # "available only in whisper flows and customer queue flows"
+    "EndFlowExecution": frozenset({"CUSTOMER_QUEUE", *_WHISPER}),
+}
+#: The flow types ``TransferToFlow`` can go to: "not a valid flow type (Inbound, Transfer to Agent, or Transfer to
+#: Queue)" takes the block's Error branch (admin guide, *Transfer to flow* block).
+TRANSFER_TO_FLOW_TARGET_TYPES = frozenset({"CONTACT_FLOW", *_TRANSFER})
+#: ``ThirdPartyConnectionTimeLimitSeconds``: "An integer, between 0 and 600 (inclusive)".
+MAX_THIRD_PARTY_TIMEOUT_SECONDS = 600
+#: The seconds a transfer to a phone number waits for the third party when none is given (exports of the console's
+#: *Transfer to phone number* block carry 30).
+DEFAULT_THIRD_PARTY_TIMEOUT_SECONDS = 30
 
 
 class Prompt:
@@ -359,6 +427,99 @@ class DisconnectParticipant(Action):
 
 
 @dataclass(frozen=True)
+class TransferParticipantToThirdParty(Action):
+    """Transfer the caller to an external number (the console's *Transfer to phone number* block).
+
+    Rendered with ``ContinueFlowExecution`` "True", so that a call that fails or is not answered within
+    ``timeout_seconds`` goes on to ``on_error`` instead of ending the flow, and the flow goes on with ``then``
+    once the third party hangs up while the caller is still on the line. The parameter names are those of
+    console exports and of the flow language reference's first editions (``ThirdPartyConnectionTimeLimitSeconds``;
+    a later edition of the reference spells it ``ThirdPartyConnectionTimeoutSeconds``).
+    """
+
+    TYPE: ClassVar[str] = "TransferParticipantToThirdParty"
+
+    phone_number: str
+    then: str
+    on_error: str
+    timeout_seconds: int = DEFAULT_THIRD_PARTY_TIMEOUT_SECONDS
+    caller_id_number: str | None = None
+    caller_id_name: str | None = None
+
+    def parameters(self) -> dict[str, Any]:
+        """The number, the time limit, ``ContinueFlowExecution`` and the optional ``CallerId``."""
+        parameters: dict[str, Any] = {
+            "ThirdPartyPhoneNumber": self.phone_number,
+            "ThirdPartyConnectionTimeLimitSeconds": str(self.timeout_seconds),
+            "ContinueFlowExecution": "True",
+        }
+        caller_id = {"Number": self.caller_id_number, "Name": self.caller_id_name}
+        if any(value is not None for value in caller_id.values()):
+            parameters["CallerId"] = {key: value for key, value in caller_id.items() if value is not None}
+        return parameters
+
+    def next_action(self) -> str:
+        """Where the flow goes when the third party hangs up and the caller is still connected."""
+        return self.then
+
+    def errors(self) -> tuple[ErrorBranch, ...]:
+        """``CallFailed``, ``ConnectionTimeLimitExceeded`` and ``NoMatchingError`` go to ``on_error``."""
+        return (
+            ErrorBranch("CallFailed", self.on_error),
+            ErrorBranch("ConnectionTimeLimitExceeded", self.on_error),
+            ErrorBranch("NoMatchingError", self.on_error),
+        )
+
+
+@dataclass(frozen=True)
+class TransferToFlow(Action):
+    """End this flow and run another (the console's *Transfer to flow* block)."""
+
+    TYPE: ClassVar[str] = "TransferToFlow"
+
+    contact_flow_id: str
+    on_error: str
+
+    def parameters(self) -> dict[str, Any]:
+        """``ContactFlowId``: the flow's id or ARN."""
+        return {"ContactFlowId": self.contact_flow_id}
+
+    def next_action(self) -> str:
+        """Console exports give the block a default transition: its error branch."""
+        return self.on_error
+
+    def errors(self) -> tuple[ErrorBranch, ...]:
+        """``NoMatchingError`` (e.g. the flow is not of a type that can be transferred to) goes to ``on_error``."""
+        return (ErrorBranch("NoMatchingError", self.on_error),)
+
+
+@dataclass(frozen=True)
+class UpdateContactEventHooks(Action):
+    """Set the flow one contact event runs, e.g. the agent whisper (the console's *Set whisper flow* block).
+
+    The flow language takes one event per action.
+    """
+
+    TYPE: ClassVar[str] = "UpdateContactEventHooks"
+
+    event: str
+    contact_flow_id: str
+    then: str
+
+    def parameters(self) -> dict[str, Any]:
+        """``EventHooks`` with the one event (``AgentWhisper``, ``CustomerWhisper``, ...) and the flow to run."""
+        return {"EventHooks": {self.event: self.contact_flow_id}}
+
+    def next_action(self) -> str:
+        """Continue with ``then``."""
+        return self.then
+
+    def errors(self) -> tuple[ErrorBranch, ...]:
+        """A hook that cannot be set does not stop the transfer: ``NoMatchingError`` goes on to ``then`` too."""
+        return (ErrorBranch("NoMatchingError", self.then),)
+
+
+@dataclass(frozen=True)
 class FlowDocument:
     """A flow: the first action to run and every action, in order."""
 
@@ -369,9 +530,15 @@ class FlowDocument:
         """The actions keyed by identifier."""
         return {action.identifier: action for action in self.actions}
 
-    def problems(self) -> list[str]:
-        """Every reason Connect would reject this flow's graph, empty when it is valid."""
+    def problems(self, flow_type: str | None = None) -> list[str]:
+        """Every reason Connect would reject this flow's graph, empty when it is valid.
+
+        :param flow_type: the flow type (a ``ContactFlowType``) the document is for; when given, every action must
+            be one Connect allows in flows of that type (:data:`ALLOWED_FLOW_TYPES`) (default: not checked).
+        """
         found = [*self._identifier_problems(), *self._transition_problems(), *self._size_problems()]
+        if flow_type is not None:
+            found.extend(self._flow_type_problems(str(getattr(flow_type, "value", flow_type))))
         if not found:
             found.extend(self._unreachable_problems())
         return found
@@ -447,9 +614,12 @@ class FlowDocument:
                     distance[target] = distance[identifier] + 1
         return distance
 
-    def render(self) -> str:
-        """The compact JSON for ``AWS::Connect::ContactFlow.Content``; raises ``ValueError`` when invalid."""
-        problems = self.problems()
+    def render(self, flow_type: str | None = None) -> str:
+        """The compact JSON for ``AWS::Connect::ContactFlow.Content``; raises ``ValueError`` when invalid.
+
+        :param flow_type: the flow type the content is for, to check its actions against (default: not checked).
+        """
+        problems = self.problems(flow_type)
         content = json.dumps(self.to_json(), separators=(",", ":"), ensure_ascii=False)
         problems.extend(content_length_problems(content))
         if problems:
@@ -482,6 +652,17 @@ class FlowDocument:
             yield "a flow needs at least one action"
         if len(self.actions) > MAX_ACTIONS:
             yield f"a flow holds at most {MAX_ACTIONS} actions, this one has {len(self.actions)}"
+
+    def _flow_type_problems(self, flow_type: str) -> Iterator[str]:
+        for action in self.actions:
+            allowed = ALLOWED_FLOW_TYPES.get(action.TYPE)
+            if allowed is None:
+                yield f"action {action.identifier!r} is a {action.TYPE}, which is not known to be allowed in any flow"
+            elif flow_type not in allowed:
+                yield (
+                    f"action {action.identifier!r} is a {action.TYPE}, which Connect allows only in "
+                    f"{', '.join(sorted(allowed))} flows, not in {flow_type} flows"
+                )
 
     def _unreachable_problems(self) -> Iterator[str]:
         known = self.by_identifier()

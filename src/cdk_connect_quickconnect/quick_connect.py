@@ -18,12 +18,12 @@ from ._reference import ConnectReference
 from ._resource import IConnectResource
 from ._tree import remember_stack, stack_of
 from ._validation import check_length, check_pattern, fail
+from .flow_language import E164, E164_RULE
 from .flows import ContactFlowType, IContactFlow
 from .instance import IConnectInstance
 from .queue import IQueue
 from .user import IUser
 
-E164 = re.compile(r"\+[1-9]\d{1,14}")
 #: ``ContactFlowArn`` of ``AWS::Connect::QuickConnect`` (CloudFormation's schema, as bundled in cfn-lint): a
 #: qualifier is letters, digits and '-' only, so ``:$LATEST`` is refused at deploy.
 CFN_CONTACT_FLOW_ARN = re.compile(
@@ -107,7 +107,7 @@ class QuickConnectDestination:
             "destination.phone_number",
             self.target_phone_number,
             E164,
-            "be an E.164 number: '+', a country code and at most 15 digits (e.g. '+18005550100')",
+            E164_RULE,
         )
         if self.target_flow is not None:
             self._check_flow_type(scope, self.target_flow)

@@ -49,9 +49,9 @@ def example_assembly(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_reads_every_stack_and_merges_a_queue_looked_up_twice(example_assembly: Path) -> None:
     declared = read_assembly(example_assembly)
 
-    assert {"SeedWalkthrough", "CustomPrompts", "OwnedQueue"} <= set(declared.stacks)
+    assert {"SeedWalkthrough", "CustomPrompts", "OwnedQueue", "AfterHours"} <= set(declared.stacks)
     queues = {queue.label(): queue for queue in declared.queues.values()}
-    assert set(queues) == {"BasicQueue", "Support"}
+    assert set(queues) == {"BasicQueue", "Support", "Billing"}
     assert (queues["BasicQueue"].origin, queues["Support"].origin) == ("looked up", "owned")
     on_basic = {ref.label() for ref in declared.associations[queues["BasicQueue"].key]}
     assert on_basic >= {
@@ -219,3 +219,24 @@ def test_the_readme_shows_the_seed_walkthrough_map_the_command_draws(
     section = readme[readme.index("## Transfer map (command line)") :]
     block = section[section.index("```mermaid\n") + len("```mermaid\n") :]
     assert block[: block.index("```")] == drawn
+
+
+def test_the_readme_shows_the_after_hours_map_the_command_draws(
+    example_assembly: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    manifest = json.loads((example_assembly / "manifest.json").read_text())
+    only = tmp_path / "cdk.out"
+    only.mkdir()
+    (only / "manifest.json").write_text(
+        json.dumps({**manifest, "artifacts": {"AfterHours": manifest["artifacts"]["AfterHours"]}})
+    )
+    (only / "AfterHours.template.json").write_text((example_assembly / "AfterHours.template.json").read_text())
+
+    assert main(["map", str(only)]) == 0
+
+    drawn = capsys.readouterr().out.replace(str(only), "cdk.out")
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("**The map follows the flows.**") :]
+    block = section[section.index("```mermaid\n") + len("```mermaid\n") :]
+    assert block[: block.index("```")] == drawn
+    assert '-.->|"closed"| d1' in drawn and 'd1{{"+18005550142"}}' in drawn

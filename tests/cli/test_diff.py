@@ -26,6 +26,7 @@ def deployed(
     assert instance.arn == INSTANCE_ARN
     basic = fake.add_queue(instance, "BasicQueue")
     support = fake.add_queue(instance, "Support")
+    billing = fake.add_queue(instance, "Billing")
     profile = fake.add_routing_profile(instance, "Support agents", [support])
     mav2 = fake.add_user(instance, "mav2")
     fake.add_user(instance, "mav3")
@@ -39,6 +40,8 @@ def deployed(
             ("Transfer to queue", "QUEUE_TRANSFER"),
             ("Transfer to support agent", "AGENT_TRANSFER"),
             ("Collect payment details", "CONTACT_FLOW"),
+            ("Transfer to Billing (after hours: on-call)", "QUEUE_TRANSFER"),
+            ("Transfer to agent (busy: Billing)", "AGENT_TRANSFER"),
         ]
     }
     made: dict[str, QuickConnect] = {}
@@ -60,6 +63,12 @@ def deployed(
     )
     made["Send payment form"] = fake.add_quick_connect(
         instance, "Send payment form", "FLOW", contact_flow=flows["Collect payment details"]
+    )
+    made["Billing"] = fake.add_quick_connect(
+        instance, "Billing", "QUEUE", queue=billing, contact_flow=flows["Transfer to Billing (after hours: on-call)"]
+    )
+    made["mav2 (or Billing)"] = fake.add_quick_connect(
+        instance, "mav2 (or Billing)", "USER", user=mav2, contact_flow=flows["Transfer to agent (busy: Billing)"]
     )
     fake.console_associate(basic, [qc.id for name, qc in made.items() if name != "Support agent"])
     fake.console_associate(support, [made["Support agent"].id])
@@ -95,8 +104,8 @@ def test_drift_in_both_directions_exits_1(
 
     report = json.loads(out)
     assert status == 1
-    assert report["inSync"] is False
-    assert {(f["kind"], f["queue"], f["quickConnect"]) for f in report["findings"]} == {
+    assert report["in_sync"] is False
+    assert {(f["kind"], f["queue"], f["quick_connect"]) for f in report["findings"]} == {
         ("missing_association", "BasicQueue", "Support hotline"),
         ("extra_association", "Support", "Stray"),
     }
@@ -142,7 +151,7 @@ def test_a_quick_connect_missing_on_the_instance(
 
     findings = json.loads(out)["findings"]
     assert status == 1
-    assert [(f["kind"], f["quickConnect"]) for f in findings] == [("missing_quick_connect", "mav2 (custom prompts)")]
+    assert [(f["kind"], f["quick_connect"]) for f in findings] == [("missing_quick_connect", "mav2 (custom prompts)")]
 
 
 def test_fails_when_the_app_targets_another_instance(

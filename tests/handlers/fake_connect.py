@@ -18,7 +18,9 @@ Time and hostility (used by the lifecycle driver): with a `FakeClock`, each call
 of virtual time; `rate_limit` throttles each operation with a token bucket (Connect's documented default
 is 2 requests/s, burst 5); `throttle_probability` throttles that share of calls at random on top;
 `deny_until` answers AccessDeniedException until the clock reaches it (IAM not yet propagated);
-`queue_quota` answers LimitExceededException to an associate that would take a queue past it.
+`queue_quota` answers LimitExceededException to an associate that would take a queue past it; `storm`
+throttles every call of every operation, from a given call on, until the clock reaches a given time;
+`stuck_paging` names an operation whose every page answers the NextToken it was given (a stuck paginator).
 """
 
 from __future__ import annotations
@@ -166,6 +168,11 @@ class FakeConnect:
     throttle_probability: float = 0.0
     deny_until: float | None = None
     queue_quota: int | None = None
+    storm_calls_before: int | None = None
+    """Calls still answered normally before `storm_until` throttles every call (see `storm`)."""
+    storm_until: float | None = None
+    stuck_paging: str | None = None
+    """An operation whose pages after the first answer the NextToken they were given, forever."""
     rng: random.Random = field(default_factory=lambda: random.Random(0))
 
     instances: dict[str, Instance] = field(default_factory=dict)
@@ -181,6 +188,7 @@ class FakeConnect:
     _before_next: dict[str, list[Callable[[], None]]] = field(default_factory=lambda: defaultdict(list))
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
     _buckets: dict[str, tuple[float, float]] = field(default_factory=dict)
+    _serving: str = ""
 
     # ---- wiring -----------------------------------------------------------------------------------
 
@@ -336,6 +344,12 @@ class FakeConnect:
         queue.append(_Fault(code, text, skip=after, apply_first=apply_first, apply_part=apply_part))
         queue.extend(_Fault(code, text, apply_first=apply_first, apply_part=apply_part) for _ in range(times - 1))
 
+    def storm(self, *, after: int, until: float) -> None:
+        """Throttle every call of every operation once `after` more calls were answered, until the clock reads
+        `until` (virtual seconds): a storm that ends, whoever is calling."""
+        assert self.clock is not None, "a storm needs the virtual clock"
+        self.storm_calls_before, self.storm_until = after, until
+
     def clear_faults(self) -> None:
         self._faults.clear()
 
@@ -359,6 +373,7 @@ class FakeConnect:
     def _answer(self, model: Any, context: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]]:
         operation = model.name
         params = context["fake_connect_params"]
+        self._serving = operation
         recorded = Call(operation, params)
         self.calls.append(recorded)
         for action in self._before_next.pop(operation, []):
@@ -385,6 +400,11 @@ class FakeConnect:
     def _hostile_environment(self, operation: str) -> None:
         """IAM not yet propagated, Connect's rate limit, and random throttling, in the order Connect checks."""
         now = self.clock.now if self.clock is not None else 0.0
+        if self.storm_until is not None and self.storm_calls_before is not None:
+            if self.storm_calls_before > 0:
+                self.storm_calls_before -= 1
+            elif now < self.storm_until:
+                raise ConnectError("ThrottlingException", "Rate exceeded")
         if self.deny_until is not None and now < self.deny_until:
             raise ConnectError(
                 "AccessDeniedException",
@@ -626,6 +646,8 @@ class FakeConnect:
         page: dict[str, Any] = {items_key: items[start : start + size]}
         if start + size < len(items):
             page["NextToken"] = _token(items_key, start + size)
+        if self.stuck_paging == self._serving and params.get("NextToken"):
+            page["NextToken"] = params["NextToken"]
         return page
 
 

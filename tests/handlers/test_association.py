@@ -332,8 +332,8 @@ def test_failed_create_undoes_its_associations_and_explains(world):
     assert world.associations() == ids(console)
     message = str(excinfo.value)
     assert world.queue.id in message
-    # The failing call is named by its size and first ids: an answer to CloudFormation holds 4,096 bytes.
-    assert f"10 quick connects [{', '.join(second_batch[:3])} and 7 more]" in message
+    # Connect refused it as invalid: every value sent is named (a batch holds at most 50 ids).
+    assert f"10 quick connects [{', '.join(second_batch)}]" in message
     assert "InvalidParameterException: Quick connect quota reached" in message
     assert "undone" in message
 
@@ -499,11 +499,75 @@ def test_new_quick_connects_unknown_to_connect_for_a_while_are_retried(world):
     assert len(world.fake.calls_to(ASSOCIATE)) == 4
 
 
-def test_invalid_request_right_after_a_create_is_retried(world):
-    listed = world.quick_connects(1)
-    world.fake.fail_next(ASSOCIATE, "InvalidRequestException", times=2)
+def test_invalid_request_where_no_new_id_can_be_is_not_retried_and_says_what_was_invalid(world, clock):
+    """The model documents InvalidRequestException as "The request is not valid." (400): a disassociate (which
+    names ids the queue holds, none created moments before) fails at once, quoting Connect's message and naming
+    every value sent, and the change is undone."""
+    listed = world.quick_connects(60)
+    world.send("Create", listed)
+    world.fake.fail_next(DISASSOCIATE, "InvalidRequestException", message="QuickConnectIds[3] is invalid")
+    with pytest.raises(association.AssociationError) as excinfo:
+        world.send("Update", listed[:50], old=listed)
+    assert [recorded.outcome for recorded in world.fake.calls_to(DISASSOCIATE)] == ["InvalidRequestException"]
+    assert clock.sleeps == []
+    assert world.associations() == ids(listed)
+    message = str(excinfo.value)
+    dropped = sorted(ids(listed))[50:]
+    assert (
+        f"DisassociateQueueQuickConnects for queue {world.queue.id}, instance {world.instance.id}, 10 quick "
+        f"connects [{', '.join(dropped)}] failed after 1 attempt(s): Connect answered InvalidRequestException: "
+        'QuickConnectIds[3] is invalid (not retried; the API model documents InvalidRequestException as "The '
+        'request is not valid."): one of the values sent, named above, is not valid for Connect; correct it'
+    ) in message
+    assert "check that it exists" not in message and "waited" not in message
+
+
+def test_invalid_request_on_associate_is_waited_out_as_connect_documents_then_says_what_was_invalid(world, clock):
+    """Connect's API reference (eventual consistency) says a resource created moments before can answer
+    InvalidRequestException for a while: an associate, which names quick connects the same deploy may just have
+    created, waits for it inside the consistency window; then it fails saying the request was invalid (never
+    "check that it exists") and the change is undone."""
+    console = world.quick_connects(2)
+    world.console_associate(console)
+    listed = world.quick_connects(60)
+    world.fake.fail_next(ASSOCIATE, "InvalidRequestException", after=1, times=FOREVER, message="bad id")
+    with pytest.raises(association.AssociationError) as excinfo:
+        world.send("Create", listed)
+    assert world.associations() == ids(console)
+    assert _connect.CONSISTENCY_WINDOW_SECONDS <= clock.now < _connect.CONSISTENCY_WINDOW_SECONDS + 15
+    message = str(excinfo.value)
+    assert "Connect answered InvalidRequestException: bad id (waited 3" in message
+    assert 'the API model documents InvalidRequestException as "The request is not valid."' in message
+    assert "check that it exists" not in message
+
+
+def test_invalid_request_on_associate_that_passes_once_propagated_is_ridden_out(world):
+    listed = world.quick_connects(60)
+    world.fake.fail_next(ASSOCIATE, "InvalidRequestException", times=3)
     world.send("Create", listed)
     assert world.associations() == ids(listed)
+
+
+def test_an_invalid_request_names_the_paging_values_sent_and_connects_reason():
+    error = ClientError(
+        {
+            "Error": {"Code": "InvalidRequestException", "Message": "bad token"},
+            "Reason": {"AttachedFileInvalidRequestExceptionReason": "INVALID_FILE_SIZE"},
+            "ResponseMetadata": {"HTTPStatusCode": 400},
+        },
+        "ListQueueQuickConnects",
+    )
+    client = RaisingClient(error)
+    with pytest.raises(_connect.ConnectCallError) as excinfo:
+        _connect.call(
+            client, "DescribeQueue", {}, _connect.Budget.lasting(300), InstanceId="i-1", MaxResults=100, NextToken="t"
+        )
+    assert str(excinfo.value).startswith(
+        'DescribeQueue for instance i-1, MaxResults=100, NextToken="t" failed after 1 attempt(s): Connect answered '
+        'InvalidRequestException: bad token (reason: {"AttachedFileInvalidRequestExceptionReason": '
+        '"INVALID_FILE_SIZE"}) (not retried'
+    )
+    assert client.calls == 1
 
 
 def test_not_found_is_waited_for_only_inside_the_consistency_window(world, clock):
@@ -613,6 +677,194 @@ def test_the_deadline_comes_from_the_lambda_context(world, clock):
         world.send("Create", world.quick_connects(1), context=context)
     assert clock.now >= 60 - _connect.RETURN_MARGIN_SECONDS - _connect.MAX_ATTEMPT_SECONDS - 8
     assert clock.now + _connect.MAX_ATTEMPT_SECONDS <= 60 - _connect.RETURN_MARGIN_SECONDS
+
+
+# ---- a storm that is over (issue 17) ----------------------------------------------------------------------
+
+
+STORM_QUICK_CONNECTS = 500
+
+
+def ride_a_storm(world: World, clock: Any, *, until: float) -> tuple[str, FakeLambdaContext]:
+    """Create 500 quick connects while every call from the third on is throttled until `until` s (virtual).
+
+    Return "whole" (the Create succeeded) or "untouched" (it failed and the queue is as it was), and the
+    Lambda context; fail the test if the queue is left any other way or the request outlives its Lambda.
+    """
+    world.fake.clock, world.fake.latency = clock, 0.05
+    console = world.quick_connects(3)
+    world.console_associate(console)
+    listed = world.quick_connects(STORM_QUICK_CONNECTS)
+    world.fake.storm(after=2, until=until)
+    context = FakeLambdaContext(clock, timeout=300)
+    try:
+        world.send("Create", listed, context=context)
+        outcome = "whole"
+        assert world.associations() == ids(console) | ids(listed)
+    except association.AssociationError as error:
+        outcome = "untouched"
+        assert "the queue is as it was before the request" in str(error)
+        assert world.associations() == ids(console)
+    assert clock.now <= context.deadline - _connect.RETURN_MARGIN_SECONDS
+    return outcome, context
+
+
+def test_the_storm_of_issue_17_over_at_245_s_ends_with_the_queue_untouched(world, clock, capsys):
+    """500 quick connects, every call throttled from the third until t = 245 s, 300 s timeout: with 48 s left
+    and the storm over, 10 batches and the undo's time do not both fit, so the request stops and undoes what
+    it did (before, it did neither and left 100 associations on the queue)."""
+    outcome, context = ride_a_storm(world, clock, until=245.0)
+    assert outcome == "untouched"
+    throttled = sum(recorded.outcome == "ThrottlingException" for recorded in world.fake.calls)
+    added = [recorded for recorded in world.fake.calls_to(ASSOCIATE) if recorded.outcome == "ok"]
+    removed = [recorded for recorded in world.fake.calls_to(DISASSOCIATE) if recorded.outcome == "ok"]
+    with capsys.disabled():
+        print(
+            f"\nIssue 17's storm (500 quick connects, every call throttled from the third until 245 s, 300 s "
+            f"timeout): queue {outcome}. {len(added)} of 10 batches passed, then the undo took them back in "
+            f"{len(removed)} calls; the request ended at {clock.now:.1f} s "
+            f"of the {context.timeout:.0f} s timeout after {len(world.fake.calls)} calls ({throttled} throttled)"
+        )
+
+
+def test_a_storm_over_early_in_the_request_does_not_stop_it_from_finishing(world, clock):
+    outcome, _ = ride_a_storm(world, clock, until=60.0)
+    assert outcome == "whole"
+    assert clock.now < 70.0
+
+
+def test_every_storm_that_ends_in_time_for_one_undo_leaves_the_queue_whole_or_untouched(clock, make_event, capsys):
+    """The same storm ending every 5 s from 0 to 275 s: never a queue left half-changed; whole while the
+    storm leaves time to finish."""
+    outcomes: dict[int, str] = {}
+    # The last storm end that still leaves one undo attempt its time before the request's deadline.
+    last = int(300 - _connect.RETURN_MARGIN_SECONDS - _connect.MAX_ATTEMPT_SECONDS) - 5
+    for until in range(0, last + 1, 5):
+        clock.now = 0.0
+        fake = FakeConnect()
+        instance = fake.add_instance()
+        world = World(fake, fake.client(), instance, fake.add_queue(instance), make_event, FakeCloudFormation(clock))
+        outcomes[until] = ride_a_storm(world, clock, until=float(until))[0]
+    whole = [until for until, outcome in outcomes.items() if outcome == "whole"]
+    assert whole == list(range(0, max(whole) + 5, 5)) and max(whole) >= 200
+    with capsys.disabled():
+        print(
+            f"\nThe storm ending at 0, 5, ... {last} s: whole when it ends by {max(whole)} s, untouched from "
+            f"{max(whole) + 5} s to {last} s"
+        )
+
+
+def test_a_storm_that_outlasts_the_lambda_fails_in_time_naming_every_id_that_may_differ(world, clock):
+    """Every call refused until 290 s: neither the change nor its undo can pass in time, so the request stops
+    before its deadline; it could not re-read the queue either, so it names every id it may have added."""
+    world.fake.clock, world.fake.latency = clock, 0.05
+    listed = world.quick_connects(STORM_QUICK_CONNECTS)
+    world.fake.storm(after=2, until=290.0)
+    context = FakeLambdaContext(clock, timeout=300)
+    with pytest.raises(association.AssociationError) as excinfo:
+        world.send("Create", listed, context=context)
+    assert clock.now <= context.deadline - _connect.RETURN_MARGIN_SECONDS
+    message = str(excinfo.value)
+    assert "and so did re-reading the queue" in message
+    assert "and 460 more (the log's undo_failed line lists them all)" in message
+    assert world.associations() == frozenset(sorted(ids(listed))[:50])  # the first batch, the one that passed
+
+
+# ---- what no test held before (issue 17's surviving mutants) ------------------------------------------------
+
+
+def test_an_update_never_puts_back_an_id_removed_out_of_band_that_it_no_longer_lists(world):
+    """The old list had `dropped`; someone removed it by hand; the Update drops it too, then fails: its undo
+    must not re-associate it (the Update's remove set holds only ids still on the queue)."""
+    dropped, kept, added = world.quick_connects(1), world.quick_connects(3), world.quick_connects(60)
+    world.send("Create", [*dropped, *kept])
+    world.fake.console_disassociate(world.queue, ids(dropped))
+    before = world.associations()
+    world.fake.calls.clear()
+    world.fake.fail_next(ASSOCIATE, "InvalidParameterException", after=1)
+    with pytest.raises(association.AssociationError, match="the queue is as it was before the request"):
+        world.send("Update", [*kept, *added], old=[*dropped, *kept])
+    assert world.associations() == before
+    touched = {qc for recorded in world.fake.mutating_calls() for qc in recorded.params["QuickConnectIds"]}
+    assert not touched & ids(dropped)  # neither removed (it was not there) nor put back
+
+
+def test_a_delete_never_puts_back_an_id_removed_out_of_band(world):
+    """Delete of 60 listed ids, one removed by hand before; the second batch fails, and the undo puts back only
+    what the Delete itself removed."""
+    listed = world.quick_connects(60)
+    world.send("Create", listed)
+    removed_by_hand = sorted(ids(listed))[0]
+    world.fake.console_disassociate(world.queue, [removed_by_hand])
+    before = world.associations()
+    world.fake.fail_next(DISASSOCIATE, "InvalidParameterException", after=1)
+    with pytest.raises(association.AssociationError, match="the queue is as it was before the request"):
+        world.send("Delete", listed)
+    assert world.associations() == before
+    assert removed_by_hand not in world.associations()
+
+
+def test_a_persistent_not_found_on_disassociate_is_re_read_once_then_fails_and_undoes(world, clock):
+    """A quick connect deleted meanwhile makes a batch fail whole with 404, so the queue is re-read once; when
+    Disassociate still answers 404 for ids the queue lists, the request fails instead of re-reading forever."""
+    world.fake.clock, world.fake.latency = clock, 0.05
+    dropped, kept = world.quick_connects(3), world.quick_connects(2)
+    world.send("Create", [*dropped, *kept])
+    before = world.associations()
+    world.fake.calls.clear()
+    world.fake.fail_next(DISASSOCIATE, "ResourceNotFoundException", times=FOREVER, message="Quick connect not found")
+    with pytest.raises(association.AssociationError) as excinfo:
+        world.send("Update", kept, old=[*dropped, *kept], context=FakeLambdaContext(clock, timeout=60))
+    assert [recorded.operation for recorded in world.fake.calls] == [LIST, DISASSOCIATE, LIST, DISASSOCIATE, LIST]
+    assert "ResourceNotFoundException: Quick connect not found" in str(excinfo.value)
+    assert "the queue is as it was before the request" in str(excinfo.value)
+    assert world.associations() == before
+
+
+@pytest.mark.parametrize("tokens", [["a", "a"], ["a", "b", "a"]], ids=["the same token again", "a cycle"])
+def test_collect_pages_refuses_a_next_token_it_has_seen_instead_of_following_it(tokens):
+    requested = []
+
+    def fetch_page(params: dict[str, Any], page: int) -> dict[str, Any]:
+        requested.append(params.get("NextToken"))
+        if page > len(tokens):
+            return {"Items": [page]}  # a loop followed once more ends here, so a broken guard cannot hang the test
+        return {"Items": [page], "NextToken": tokens[page - 1]}
+
+    with pytest.raises(_connect.RepeatedTokenError, match="twice"):
+        _connect.collect_pages("ListThings", "Items", fetch_page, {})
+    assert requested == [None, *tokens[:-1]]
+
+
+def test_a_stuck_paginator_fails_the_read_before_any_change(world, clock):
+    world.fake.clock, world.fake.latency = clock, 0.05  # time passes, so a loop would end at the deadline
+    world.console_associate(world.quick_connects(120))  # two pages of 100
+    world.fake.stuck_paging = LIST
+    with pytest.raises(association.AssociationError) as excinfo:
+        world.send("Create", world.quick_connects(3), context=FakeLambdaContext(clock, timeout=60))
+    message = str(excinfo.value)
+    assert "ListQueueQuickConnects returned NextToken" in message and "twice (page 2)" in message
+    assert "Nothing was changed" in message
+    assert len(world.fake.calls_to(LIST)) == 2 and world.fake.mutating_calls() == []
+
+
+def test_a_stuck_paginator_during_the_undo_is_reported_like_any_failed_undo(world, clock):
+    """The undo's re-read pages forever: it fails like any call of the undo (before, a RuntimeError escaped
+    with no word on what the request had changed)."""
+    world.fake.clock, world.fake.latency = clock, 0.05
+    world.console_associate(world.quick_connects(120))
+    listed = world.quick_connects(60)
+    world.fake.run_before_next(ASSOCIATE, lambda: setattr(world.fake, "stuck_paging", LIST))
+    world.fake.fail_next(ASSOCIATE, "InvalidParameterException", after=1)
+    with pytest.raises(association.AssociationError) as excinfo:
+        world.send("Create", listed, context=FakeLambdaContext(clock, timeout=60))
+    message = str(excinfo.value)
+    assert "Undoing this request's partial changes also failed" in message and "twice (page 2)" in message
+    assert "and so did re-reading the queue" in message
+    listed_ids = sorted(ids(listed))
+    assert (
+        f"no other: [{', '.join(listed_ids[:40])}, and 20 more (the log's undo_failed line lists them all)]" in message
+    )
 
 
 # ---- validation ------------------------------------------------------------------------------------
@@ -787,8 +1039,11 @@ def client_error(code: str, status: int) -> ClientError:
         (client_error("LimitExceededException", 429), False),  # 429 like throttling, but a quota
         (client_error("ServiceQuotaExceededException", 402), False),
         (client_error("InvalidParameterException", 400), False),
+        (client_error("SomethingNew", 500), True),  # a code the model does not know, classed by its status
         (client_error("SomethingNew", 503), True),
+        (client_error("SomethingNew", 499), False),
         (client_error("SomethingNew", 400), False),
+        (client_error("InvalidRequestException", 400), False),  # "The request is not valid."
         (client_error("ResourceNotFoundException", 404), False),
         (client_error("AccessDeniedException", 403), True),  # IAM propagation
         (EndpointConnectionError(endpoint_url="https://connect"), True),
@@ -818,7 +1073,8 @@ def test_connect_call_error_names_operation_target_and_answer():
         _connect.call(client, "DescribeQueue", {}, _connect.Budget.lasting(300), InstanceId="i-1", QueueId="q-1")
     assert str(excinfo.value).startswith(
         "DescribeQueue for queue q-1, instance i-1 failed after 1 attempt(s): "
-        "Connect answered InvalidParameterException: m (not retried)"
+        "Connect answered InvalidParameterException: m (not retried; the API model documents "
+        'InvalidParameterException as "One or more of the specified parameters are not valid.")'
     )
     assert (excinfo.value.code, excinfo.value.attempts) == ("InvalidParameterException", 1)
     assert excinfo.value.error_class is _connect.ErrorClass.INVALID
@@ -835,16 +1091,45 @@ def test_no_attempt_starts_without_time_for_it(clock):
 
 def test_the_forward_phase_keeps_time_for_the_undo(clock):
     budget = _connect.Budget.lasting(100)
-    budget.undo_calls = 10
-    assert budget.reserve == _connect.MAX_ATTEMPT_SECONDS + 2 * 10 * _connect.Budget.MIN_CALL_SECONDS
-    budget.record_call(9.0)  # a call that took 9 s, throttling waits included
-    assert budget.reserve == _connect.MAX_ATTEMPT_SECONDS + 2 * 10 * 9.0
-    assert not budget.allows(0.0)
-    budget.record_call(291.0)  # a long storm: the estimate is capped
-    assert budget.reserve == _connect.MAX_ATTEMPT_SECONDS + 2 * 10 * _connect.Budget.MAX_CALL_SECONDS
-    budget.undoing = True
+    with budget.changing():
+        budget.keep_for_undo(10)
+        assert budget.reserve == _connect.MAX_ATTEMPT_SECONDS + 2 * 10 * _connect.Budget.MIN_CALL_SECONDS
+        for _ in range(3):
+            budget.record_call(4.0)  # calls that took 4 s, throttling waits included
+        assert budget.reserve == _connect.MAX_ATTEMPT_SECONDS + 2 * 10 * 4.0
+        assert not budget.allows(0.0)  # 13 + 93 > 100
+        for _ in range(3):
+            budget.record_call(291.0)  # throttling that goes on: the estimate is capped
+        assert budget.reserve == _connect.MAX_ATTEMPT_SECONDS + 2 * 10 * _connect.Budget.MAX_CALL_SECONDS
+    assert budget.reserve == 0.0  # the undo, after the forward phase, may use all the time left
+    assert budget.allows(100.0 - _connect.MAX_ATTEMPT_SECONDS)
+    assert not budget.allows(100.0 - _connect.MAX_ATTEMPT_SECONDS + 0.01)
+
+
+def test_what_a_call_costs_is_what_the_latest_calls_cost_so_a_storm_that_is_over_stops_counting(clock):
+    budget = _connect.Budget.lasting(300)
+    for seconds in (0.2, 0.2, 243.0):  # one call rode out a storm of 243 s
+        budget.record_call(seconds)
+    assert budget.seconds_per_call == _connect.Budget.MIN_CALL_SECONDS
+    budget.record_call(9.0)
+    budget.record_call(9.0)  # most of the latest five calls are slow now: throttling goes on
+    assert budget.seconds_per_call == 9.0
+    for _ in range(_connect.Budget.RECENT_CALLS):
+        budget.record_call(0.3)  # and it is over
+    assert budget.seconds_per_call == _connect.Budget.MIN_CALL_SECONDS
+
+
+def test_the_budget_owns_its_forward_phase(clock):
+    budget = _connect.Budget.lasting(300)
+    with pytest.raises(RuntimeError, match=r"inside Budget\.changing"):
+        budget.keep_for_undo(3)
+    with budget.changing(), pytest.raises(RuntimeError, match="does not nest"), budget.changing():
+        pass
+    with pytest.raises(ZeroDivisionError), budget.changing():
+        budget.keep_for_undo(3)
+        assert budget.reserve > 0
+        raise ZeroDivisionError
     assert budget.reserve == 0.0
-    assert budget.allows(50.0)
 
 
 def test_budget_from_a_lambda_context(clock):
@@ -855,59 +1140,89 @@ def test_budget_from_a_lambda_context(clock):
     assert _connect.Budget.from_context(object()).ends_at == 20 + _connect.DEFAULT_TIMEOUT_SECONDS - 12
 
 
-# ---- the error classes are botocore's model's ----------------------------------------------------------
-
-CALLED_OPERATIONS = [
-    "AssociateQueueQuickConnects",
-    "DisassociateQueueQuickConnects",
-    "ListQueueQuickConnects",
-    "SearchQueues",
-    "SearchUsers",
-    "ListContactFlows",
-    "ListInstances",
-    "ListQueues",
-    "ListUsers",
-]
-EXPECTED_STATUS = {
-    _connect.ErrorClass.RATE: {429},
-    _connect.ErrorClass.QUOTA: {429, 402},
-    _connect.ErrorClass.INVALID: {400},
-    _connect.ErrorClass.NOT_YET_CONSISTENT: {400, 404},
-    _connect.ErrorClass.ACCESS_DENIED: {403},
-    _connect.ErrorClass.SERVER: {500, 502, 503, 504},
-}
+# ---- the error classes are botocore's model's, operation by operation ----------------------------------
 
 
 def connect_model() -> Any:
     return botocore.session.get_session().get_service_model("connect")
 
 
-def test_every_classified_code_is_an_error_of_the_model_with_a_status_of_its_class():
+def called_operations() -> list[str]:
+    """Every operation of the model the handlers' code names (in quotes): the operations they call."""
+    source = "".join(path.read_text() for path in (HANDLERS_ROOT / "_handlers").glob("*.py"))
+    return sorted(name for name in connect_model().operation_names if f'"{name}"' in source)
+
+
+def documented_class(shape: Any) -> _connect.ErrorClass:
+    """The class an error shape's HTTP status and documentation in the model give it, read independently
+    of `_connect`: a 429 is a rate unless its documentation speaks of a limit or quota of a resource."""
+    status, documentation = shape.metadata["error"]["httpStatusCode"], shape.documentation.lower()
+    if status == 429:
+        rate = "throttling" in documentation or "rate-related" in documentation
+        return _connect.ErrorClass.RATE if rate else _connect.ErrorClass.QUOTA
+    by_status = {
+        400: _connect.ErrorClass.INVALID,
+        402: _connect.ErrorClass.QUOTA,
+        403: _connect.ErrorClass.ACCESS_DENIED,
+        404: _connect.ErrorClass.NOT_FOUND,
+    }
+    return _connect.ErrorClass.SERVER if status >= 500 else by_status[status]
+
+
+def test_the_handlers_call_these_operations():
+    assert called_operations() == [
+        "AssociateQueueQuickConnects",
+        "DisassociateQueueQuickConnects",
+        "ListContactFlows",
+        "ListInstances",
+        "ListQueueQuickConnects",
+        "ListQueues",
+        "ListUsers",
+        "SearchQueues",
+        "SearchUsers",
+    ]
+
+
+@pytest.mark.parametrize("operation", called_operations())
+def test_every_error_an_operation_declares_has_the_class_status_and_documentation_the_model_gives_it(operation):
+    for shape in connect_model().operation_model(operation).error_shapes:
+        known = _connect.CONNECT_ERRORS.get(shape.name)
+        assert known is not None, f"{operation} declares {shape.name}, which the handlers do not classify"
+        assert known.status == shape.metadata["error"]["httpStatusCode"], shape.name
+        assert f"<p>{known.documented}</p>" == shape.documentation, shape.name
+        assert known.error_class is documented_class(shape), shape.name
+
+
+def test_every_code_of_the_table_is_an_error_shape_of_the_model_classed_as_documented():
     model = connect_model()
-    for code, error_class in _connect.ERROR_CLASSES.items():
+    for code, known in _connect.CONNECT_ERRORS.items():
         shape = model.shape_for(code)
         assert shape.metadata.get("exception"), code
-        assert shape.metadata["error"]["httpStatusCode"] in EXPECTED_STATUS[error_class], code
+        assert (known.status, known.error_class) == (shape.metadata["error"]["httpStatusCode"], documented_class(shape))
 
 
-def test_every_error_the_called_operations_declare_is_classified():
+def test_the_model_documents_invalid_request_as_invalid_on_every_operation_and_a_quota_only_on_associate():
     model = connect_model()
-    declared = {
-        shape.name for operation in CALLED_OPERATIONS for shape in model.operation_model(operation).error_shapes
+    declaring = {
+        operation: {shape.name for shape in model.operation_model(operation).error_shapes}
+        for operation in called_operations()
     }
-    assert declared <= set(_connect.ERROR_CLASSES)
+    assert all("InvalidRequestException" in codes for codes in declaring.values())
+    assert _connect.CONNECT_ERRORS["InvalidRequestException"].error_class is _connect.ErrorClass.INVALID
+    assert [operation for operation, codes in declaring.items() if "LimitExceededException" in codes] == [
+        "AssociateQueueQuickConnects"
+    ]
 
 
 def test_limit_exceeded_shares_throttlings_status_and_only_the_code_tells_them_apart():
-    model = connect_model()
-    status = {code: model.shape_for(code).metadata["error"]["httpStatusCode"] for code in _connect.ERROR_CLASSES}
-    assert status["LimitExceededException"] == status["ThrottlingException"] == 429
-    assert _connect.ERROR_CLASSES["LimitExceededException"] is _connect.ErrorClass.QUOTA
+    errors = _connect.CONNECT_ERRORS
+    assert errors["LimitExceededException"].status == errors["ThrottlingException"].status == 429
+    assert errors["LimitExceededException"].error_class is _connect.ErrorClass.QUOTA
 
 
 def test_the_fake_answers_each_error_with_the_models_status(world):
     model = connect_model()
-    for code in _connect.ERROR_CLASSES:
+    for code in _connect.CONNECT_ERRORS:
         assert fake_status(world, code) == model.shape_for(code).metadata["error"]["httpStatusCode"]
 
 

@@ -1,11 +1,12 @@
 from __future__ import annotations
 
+import contextlib
 from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError, ParamValidationError
 
-from tests.handlers.fake_connect import ERROR_STATUS, FakeConnect, Instance, Queue
+from tests.handlers.fake_connect import ERROR_STATUS, FakeClock, FakeConnect, Instance, Queue
 
 
 @pytest.fixture
@@ -375,3 +376,43 @@ def test_mutating_calls_are_counted(fake_connect, connect_client, instance, queu
         "DisassociateQueueQuickConnects",
     ]
     assert len(fake_connect.calls_to("ListQueueQuickConnects")) == 1
+
+
+def test_a_storm_throttles_every_operation_from_the_given_call_until_the_given_time(instance, queue):
+    clock = FakeClock()
+    fake = FakeConnect(clock=clock, latency=1.0)  # each call ends one virtual second later
+    fake.instances[instance.id] = instance
+    fake.queues[queue.id] = queue
+    client = fake.client()
+    fake.storm(after=2, until=5.0)
+    calls = [
+        lambda: client.list_queue_quick_connects(InstanceId=instance.id, QueueId=queue.id),
+        lambda: client.list_queues(InstanceId=instance.id),
+    ]
+    for number in range(7):
+        with contextlib.suppress(ClientError):
+            calls[number % 2]()
+    # served at t = 1, 2, ... 7: the third and fourth (t < 5), one of each operation, are throttled
+    assert [recorded.outcome for recorded in fake.calls] == [
+        "ok",
+        "ok",
+        "ThrottlingException",
+        "ThrottlingException",
+        "ok",
+        "ok",
+        "ok",
+    ]
+    assert {recorded.operation for recorded in fake.calls[2:4]} == {"ListQueueQuickConnects", "ListQueues"}
+
+
+def test_a_stuck_paginator_answers_the_token_it_was_given(fake_connect, connect_client, instance, queue):
+    fake_connect.console_associate(queue, [qc.id for qc in fake_connect.add_quick_connects(instance, 25)])
+    fake_connect.stuck_paging = "ListQueueQuickConnects"
+    params = {"InstanceId": instance.id, "QueueId": queue.id, "MaxResults": 10}
+    first = connect_client.list_queue_quick_connects(**params)
+    second = connect_client.list_queue_quick_connects(**params, NextToken=first["NextToken"])
+    assert second["NextToken"] == first["NextToken"]
+    fake_connect.add_queue(instance)
+    queues = connect_client.list_queues(InstanceId=instance.id, MaxResults=1)
+    last = connect_client.list_queues(InstanceId=instance.id, MaxResults=1, NextToken=queues["NextToken"])
+    assert "NextToken" not in last  # other operations page as before

@@ -259,16 +259,49 @@ def test_500_quick_connects_under_30_percent_throttling_complete_inside_the_lamb
     assert longest < LAMBDA_TIMEOUT - _connect.RETURN_MARGIN_SECONDS
 
 
-def test_under_sustained_throttling_the_request_fails_before_its_deadline_and_the_queue_is_as_it_was(world):
+def test_under_sustained_throttling_the_request_fails_before_its_deadline_and_the_rollback_leaves_the_queue_as_it_was(
+    world,
+):
+    """90% of calls throttled on top of 2 requests/s for the whole deploy: the Create stops before its deadline
+    and undoes what it can; what its undo could not remove in time (its answer names what was on the queue
+    before it) the rollback's Delete removes, with a whole invocation of its own."""
     basic = world.queue("BasicQueue")
     before = world.fake.associations(basic)
     hostile(world, throttled=0.9)
     outcome = world.deploy(template(basic=tuple(range(500))))
     assert outcome.status == "ROLLBACK_COMPLETE"
     assert "Stopped retrying to finish before the Lambda timeout" in outcome.reason
-    assert "the queue is as it was before the request" in outcome.reason
     assert world.fake.associations(basic) == before
     assert world.longest_invocation() <= LAMBDA_TIMEOUT - _connect.RETURN_MARGIN_SECONDS
+    assert world.cfn.cleanup_failures == []
+
+
+def test_the_storm_of_issue_17_rolls_back_with_the_queue_untouched_and_the_next_deploy_completes(world, capsys):
+    """500 quick connects, every call throttled from the third until 245 s into the deploy, 300 s timeout."""
+    basic = world.queue("BasicQueue")
+    before = world.fake.associations(basic)
+    started = world.clock.now
+    world.fake.storm(after=2, until=started + 245.0)
+    outcome = world.deploy(template(basic=tuple(range(500))))
+    assert outcome.status == "ROLLBACK_COMPLETE"
+    assert "the queue is as it was before the request" in outcome.reason
+    assert world.fake.associations(basic) == before
+    longest = world.longest_invocation()
+    assert longest <= LAMBDA_TIMEOUT - _connect.RETURN_MARGIN_SECONDS
+    with capsys.disabled():
+        print(
+            f"\nIssue 17's storm through CloudFormation: {outcome.status}, BasicQueue untouched "
+            f"({len(before)} quick connects, as before), the Create ended {longest:.1f} s into its "
+            f"{LAMBDA_TIMEOUT:.0f} s timeout"
+        )
+    assert world.deploy(template(basic=tuple(range(500)))).status == "CREATE_COMPLETE"  # the storm is over
+
+
+def test_a_storm_over_early_in_a_deploy_does_not_stop_it(world):
+    world.fake.storm(after=2, until=world.clock.now + 60.0)
+    assert world.deploy(template(basic=tuple(range(500)))).status == "CREATE_COMPLETE"
+    assert ids_of(range(500)) <= world.fake.associations(world.queue("BasicQueue"))
+    assert world.longest_invocation() < 70.0
 
 
 def test_a_short_lambda_timeout_is_honoured_too(world):

@@ -328,7 +328,7 @@ class _Change:
 
     Every id in `to_add` was absent and every id in `to_remove` present when the request read the queue.
     While it runs, the budget keeps back the time the undo needs: a re-read of the queue and one call per
-    batch started so far.
+    batch started so far, at what a call costs now. The undo then has all the time left.
     """
 
     def __init__(
@@ -355,31 +355,33 @@ class _Change:
 
     def run(self) -> None:
         try:
-            _disassociate_present(
-                self.client,
-                self.queue,
-                self.budget,
-                self.to_remove,
-                self.to_remove,
-                on_batch=self._starting_batch,
-                on_done=self._removed_batch,
-            )
-            for batch in _batches(self.to_add):
-                self._starting_batch()
-                _apply(self.client, _ASSOCIATE, self.queue, self.budget, batch, self._batch_log(batch))
-                self.added += len(batch)
+            with self.budget.changing():
+                self._change()
         except ConnectCallError as error:
             outcome = self._undo()
             raise AssociationError(
                 f"Changing the quick connects of queue {self.queue.arn} failed: {error}. {self._progress()} {outcome}",
                 undone=self.undone,
             ) from error
-        finally:
-            self.budget.undo_calls = 0
+
+    def _change(self) -> None:
+        _disassociate_present(
+            self.client,
+            self.queue,
+            self.budget,
+            self.to_remove,
+            self.to_remove,
+            on_batch=self._starting_batch,
+            on_done=self._removed_batch,
+        )
+        for batch in _batches(self.to_add):
+            self._starting_batch()
+            _apply(self.client, _ASSOCIATE, self.queue, self.budget, batch, self._batch_log(batch))
+            self.added += len(batch)
 
     def _starting_batch(self) -> None:
         self.batches_started += 1
-        self.budget.undo_calls = self.undo_pages + self.batches_started
+        self.budget.keep_for_undo(self.undo_pages + self.batches_started)
 
     def _removed_batch(self, count: int) -> None:
         self.removed += count
@@ -397,11 +399,9 @@ class _Change:
         """Put back the state from before the request; return a sentence saying how it went.
 
         The queue is re-read and only the differences are reverted: that also covers a batch Connect
-        applied in part, or applied and then answered an error. Time for one more read is kept back, so
-        that a failed undo can still say exactly what it left changed.
+        applied in part, or applied and then answered an error. The undo is attempted, and retried, with
+        all the time left: nothing is kept back from it.
         """
-        self.budget.undoing = True
-        self.budget.check_calls = self.undo_pages
         try:
             current = _read_associations_if_queue_exists(self.client, self.queue, self.budget)
             if current is None:
@@ -412,16 +412,16 @@ class _Change:
             for batch in _batches(self.to_remove - current):
                 _apply(self.client, _ASSOCIATE, self.queue, self.budget, batch, {**self.queue.log, "undo": True})
         except ConnectCallError as undo_error:
-            self.budget.check_calls = 0
             return self._undo_failed(undo_error)
-        finally:
-            self.budget.undoing = False
-            self.budget.check_calls = 0
         self.undone = True
         return "Its partial changes were undone: the queue is as it was before the request."
 
     def _undo_failed(self, undo_error: ConnectCallError) -> str:
-        """Re-read the queue after a failed undo; return a sentence naming every id it left changed."""
+        """Re-read the queue after a failed undo; return a sentence naming every id it left changed.
+
+        Best effort, with whatever time is left: when that read fails too, or finds no time, the sentence
+        names every id that may differ.
+        """
         try:
             now = _read_associations_if_queue_exists(self.client, self.queue, self.budget)
         except ConnectCallError as read_error:

@@ -7,9 +7,14 @@ library's association), ``AWS::Connect::Queue`` (with ``QuickConnectArns`` it ow
 ``Fn::Select``/``Fn::Split``, ``Fn::Sub`` without variables, ``Fn::ImportValue`` of another stack's export)
 are followed where the assembly holds the answer; what stays unknown is shown as such, never guessed.
 
-Each Connect object gets an identity that is the same wherever it is referenced: a resource of the app by
-stack and logical id, a lookup by (instance, kind, name), an import by ARN. So ``BasicQueue`` looked up by
-two stacks is one queue on the map.
+Each Connect object gets an identity that is the same wherever it is referenced: a resource of the app by its
+construct path (``aws:cdk:path`` without ``/Resource``; stack and logical id when the template has no path
+metadata), a lookup by (instance, kind, name), an import by ARN. So ``BasicQueue`` looked up by two stacks is one
+queue on the map.
+
+Transfer flows of the app (``AWS::Connect::ContactFlow`` of type ``AGENT_TRANSFER`` or ``QUEUE_TRANSFER``) are read
+with their content, whether built by this library or given as raw flow-language JSON; references inside the
+content (``Fn::Join`` of a queue's or flow's ARN) are resolved like any other. ``_flows`` follows them.
 """
 
 from __future__ import annotations
@@ -20,8 +25,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from . import _flows
 from ._errors import CliError
-from ._model import FLOW, PHONE_NUMBER, QUEUE, UNKNOWN, USER, MapQueue, MapQuickConnect, MapRoutingProfile, TransferMap
+from ._model import (
+    DISCONNECT,
+    FLOW,
+    PHONE_NUMBER,
+    QUEUE,
+    UNKNOWN,
+    USER,
+    MapBranch,
+    MapQueue,
+    MapQuickConnect,
+    MapRoutingProfile,
+    TransferMap,
+)
 
 QUICK_CONNECT = "AWS::Connect::QuickConnect"
 QUEUE_RESOURCE = "AWS::Connect::Queue"
@@ -77,6 +95,18 @@ class DeclaredQuickConnect:
     description: str | None
 
 
+@dataclass(frozen=True)
+class DeclaredFlow:
+    """A flow the app creates, with its flow-language content when the assembly holds it.
+
+    References inside the content are replaced by what they resolve to: a `Ref`, a string, or None (unknown).
+    """
+
+    ref: Ref
+    flow_type: str | None
+    content: dict[str, Any] | None
+
+
 @dataclass
 class Declared:
     """Everything the assembly declares about call transfer."""
@@ -94,6 +124,8 @@ class Declared:
     """By the user's key: username and routing profile key."""
     instances: set[str] = field(default_factory=set)
     """The instances the app's Connect resources name (ARNs or ``alias:<alias>``)."""
+    flows: dict[str, DeclaredFlow] = field(default_factory=dict)
+    """By the flow's key: every ``AWS::Connect::ContactFlow`` of the app."""
     stacks: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
 
@@ -127,9 +159,42 @@ class _Unknown:
 UNRESOLVED = _Unknown()
 
 
+def find_assembly(directory: Path) -> Path:
+    """The cloud assembly `directory` names: itself, or the output of the CDK app in it.
+
+    The app's output is ``cdk.json``'s ``output``, else ``cdk.out``, so that ``map .`` works in an app's
+    directory. Raises `AssemblyError` when there is none.
+    """
+    if not directory.is_dir():
+        raise AssemblyError(f"{directory} is not a directory (expected a cloud assembly such as cdk.out)")
+    if (directory / "manifest.json").is_file():
+        return directory
+    candidates = [directory / _output_of_app(directory), directory / "cdk.out"]
+    found = next((candidate for candidate in candidates if (candidate / "manifest.json").is_file()), None)
+    if found is None:
+        raise AssemblyError(
+            f"{directory} is not a cloud assembly: it has no manifest.json, and no {candidates[0].name}/manifest.json "
+            "(run 'cdk synth' first)"
+        )
+    return found
+
+
+def _output_of_app(directory: Path) -> str:
+    """Where the CDK app in `directory` synthesizes to: ``cdk.json``'s ``output``, else ``cdk.out``."""
+    try:
+        settings = json.loads((directory / "cdk.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return "cdk.out"
+    output = settings.get("output") if isinstance(settings, dict) else None
+    return output if isinstance(output, str) and output else "cdk.out"
+
+
 def read_assembly(directory: Path) -> Declared:
-    """Read every stack of the cloud assembly in `directory`. Raises `AssemblyError` for anything else."""
-    stacks = list(_stacks(directory))
+    """Read every stack of the cloud assembly in `directory` (or the app's, see `find_assembly`).
+
+    Raises `AssemblyError` for anything else.
+    """
+    stacks = list(_stacks(find_assembly(directory)))
     if not stacks:
         raise AssemblyError(f"{directory} is a cloud assembly without stacks")
     return _Reader(stacks).read()
@@ -207,9 +272,51 @@ def _searched_instance(stack: _Stack, value: Any) -> tuple[str | None, str | Non
     return None, None
 
 
+@dataclass(frozen=True)
+class Destination:
+    """Where a call ends up, in the words of the map and the test helper."""
+
+    kind: str
+    """``USER``, ``QUEUE``, ``PHONE_NUMBER``, ``FLOW``, ``DISCONNECT`` or ``UNKNOWN``."""
+    label: str | None
+    """The username, queue name, number or flow name (an id when no name is known); None for a disconnect."""
+    key: str | None = None
+    """The identity of the queue, agent or flow, when the assembly names one."""
+
+
+def transfer_flow(declared: Declared, qc: DeclaredQuickConnect) -> DeclaredFlow | None:
+    """The app's flow (with content) that runs ``qc``'s transfer, or None (a looked-up or imported flow, no flow)."""
+    if qc.flow is None or qc.quick_connect_type not in (USER, QUEUE):
+        return None
+    flow = declared.flows.get(qc.flow.key)
+    return flow if flow is not None and flow.content is not None else None
+
+
+def exit_destination(qc: DeclaredQuickConnect, exit: _flows.Exit) -> Destination:
+    """Where ``exit`` (of ``qc``'s transfer flow) leaves the caller."""
+    value = exit.value
+    if exit.kind == _flows.TARGET:
+        destination = qc.destination
+        if isinstance(destination, Ref):
+            return Destination(qc.quick_connect_type, destination.label(), destination.key)
+        return Destination(qc.quick_connect_type, None)
+    if exit.kind in (_flows.QUEUE, _flows.FLOW):
+        kind = QUEUE if exit.kind == _flows.QUEUE else FLOW
+        ref = _ref_from_arn(value, kind.lower()) if isinstance(value, str) else value
+        if isinstance(ref, Ref):
+            return Destination(kind, ref.label(), ref.key)
+        return Destination(UNKNOWN, None)
+    if exit.kind == _flows.PHONE_NUMBER:
+        return Destination(PHONE_NUMBER, value) if isinstance(value, str) else Destination(UNKNOWN, None)
+    if exit.kind == _flows.DISCONNECT:
+        return Destination(DISCONNECT, None)
+    return Destination(UNKNOWN, None)
+
+
 def to_transfer_map(declared: Declared, title: str) -> TransferMap:
     """The map of what the app declares."""
-    quick_connects = {key: _map_quick_connect(declared, qc) for key, qc in declared.quick_connects.items()}
+    notes = list(declared.notes)
+    quick_connects = {key: _map_quick_connect(declared, qc, notes) for key, qc in declared.quick_connects.items()}
     associated: set[str] = set()
     queues = []
     for queue_key, queue_ref in sorted(declared.queues.items(), key=lambda item: (item[1].label().casefold(), item[0])):
@@ -230,7 +337,6 @@ def to_transfer_map(declared: Declared, title: str) -> TransferMap:
     for profile_key, (profile_ref, queue_keys) in sorted(declared.routing_profiles.items()):
         agents = tuple(sorted(agents_by_profile.get(profile_key, [])))
         profiles.append(MapRoutingProfile(profile_key, profile_ref.label(), tuple(queue_keys), agents))
-    notes = list(declared.notes)
     unoffered = sorted(quick_connects[key].name for key in declared.quick_connects if key not in associated)
     if unoffered:
         notes.append(f"quick connects on no queue (no agent sees them): {', '.join(unoffered)}")
@@ -377,6 +483,13 @@ class _Reader:
             return self._ref_of_resource(resolved, expected)
         return None
 
+    def _key(self, attr: _Attr) -> str:
+        """A resource's identity: its construct path, else stack and logical id."""
+        path = (self._resource(attr).get("Metadata") or {}).get("aws:cdk:path")
+        if isinstance(path, str) and path:
+            return path.removesuffix("/Default").removesuffix("/Resource")
+        return f"{attr.stack}/{attr.logical_id}"
+
     def _ref_of_resource(self, attr: _Attr, expected: str) -> Ref | None:
         resource = self._resource(attr)
         stack = self._stack(attr.stack)
@@ -388,7 +501,7 @@ class _Reader:
             if looked_up == "instance" and isinstance(name, str):
                 return Ref("instance", f"alias:{name}", name=name, origin="looked up")
             if not isinstance(name, str):
-                return Ref(str(looked_up), f"{attr.stack}/{attr.logical_id}", origin="looked up", instance=instance)
+                return Ref(str(looked_up), self._key(attr), origin="looked up", instance=instance)
             return Ref(
                 str(looked_up), f"lookup:{instance}:{looked_up}:{name}", name, instance=instance, origin="looked up"
             )
@@ -400,11 +513,11 @@ class _Reader:
             USER_RESOURCE: ("user", "Username"),
         }.get(str(kind))
         if owned_kind is None:
-            return Ref(expected, f"{attr.stack}/{attr.logical_id}", origin="owned", instance=instance)
+            return Ref(expected, self._key(attr), origin="owned", instance=instance)
         name = self.prop(stack, resource, owned_kind[1])
         return Ref(
             owned_kind[0],
-            f"{attr.stack}/{attr.logical_id}",
+            self._key(attr),
             name if isinstance(name, str) else None,
             instance=instance,
         )
@@ -430,6 +543,8 @@ class _Reader:
                 declared.instances.add(instance)
         if kind == QUICK_CONNECT:
             self._read_quick_connect(stack, attr, resource)
+        elif kind == CONTACT_FLOW:
+            self._read_flow(stack, attr, resource)
         elif kind == ASSOCIATION:
             queue = self.ref(stack, (resource.get("Properties") or {}).get("QueueArn"), "queue")
             arns = self.resolve(stack, (resource.get("Properties") or {}).get("QuickConnectArns"))
@@ -459,6 +574,43 @@ class _Reader:
             assert user is not None
             profile = self.ref(stack, (resource.get("Properties") or {}).get("RoutingProfileArn"), "routing-profile")
             declared.agents[user.key] = (user.label(), profile.key if profile else None)
+
+    def _read_flow(self, stack: _Stack, attr: _Attr, resource: dict[str, Any]) -> None:
+        ref = self._ref_of_resource(attr, "contact-flow")
+        assert ref is not None
+        flow_type = self.prop(stack, resource, "Type")
+        content = self._content(stack, (resource.get("Properties") or {}).get("Content"))
+        self.declared.flows[ref.key] = DeclaredFlow(ref, flow_type if isinstance(flow_type, str) else None, content)
+
+    def _content(self, stack: _Stack, raw: Any) -> dict[str, Any] | None:
+        """The flow-language JSON of ``Content``: a string, or an ``Fn::Join`` of strings and references."""
+        if isinstance(raw, str):
+            return _parsed(raw)
+        if not (isinstance(raw, dict) and list(raw) == ["Fn::Join"]):
+            return None
+        argument = raw["Fn::Join"]
+        if not (isinstance(argument, list) and len(argument) == 2 and isinstance(argument[1], list)):
+            return None
+        parts: list[str] = []
+        references: dict[str, Any] = {}
+        for part in argument[1]:
+            if isinstance(part, str):
+                parts.append(part)
+                continue
+            marker = f"@@reference-{len(references)}@@"
+            references[marker] = self._reference_value(stack, part)
+            parts.append(marker)
+        parsed = _parsed(str(argument[0]).join(parts))
+        return _replaced(parsed, references) if parsed is not None else None
+
+    def _reference_value(self, stack: _Stack, raw: Any) -> Ref | str | None:
+        """What a reference inside flow content stands for: a `Ref`, a plain value, or None when not known."""
+        resolved = self.resolve(stack, raw)
+        if isinstance(resolved, str):
+            return resolved
+        if isinstance(resolved, _Attr):
+            return self._ref_of_resource(resolved, "unknown")
+        return None
 
     def _associate(
         self, stack: _Stack, logical_id: str, queue: Ref | None, arns: Any, resource: dict[str, Any]
@@ -507,6 +659,27 @@ class _Reader:
         )
 
 
+def _parsed(text: str) -> dict[str, Any] | None:
+    try:
+        parsed = json.loads(text)
+    except ValueError:
+        return None
+    return parsed if isinstance(parsed, dict) else None
+
+
+def _replaced(value: Any, references: dict[str, Any]) -> Any:
+    """``value`` with every string that is exactly a reference marker replaced by what the reference stands for."""
+    if isinstance(value, str):
+        if value in references:
+            return references[value]
+        return None if "@@reference-" in value else value  # a reference inside a longer string: not known
+    if isinstance(value, list):
+        return [_replaced(item, references) for item in value]
+    if isinstance(value, dict):
+        return {key: _replaced(item, references) for key, item in value.items()}
+    return value
+
+
 def _ref_from_arn(arn: str, expected: str) -> Ref:
     """An imported object: ``arn:...:instance/<id>/<kind>/<id>``; kind and id from the ARN where it has them."""
     _, _, rest = arn.partition(":instance/")
@@ -520,7 +693,7 @@ def _ref_from_arn(arn: str, expected: str) -> Ref:
     return Ref(expected, arn, origin="imported")
 
 
-def _map_quick_connect(declared: Declared, qc: DeclaredQuickConnect) -> MapQuickConnect:
+def _map_quick_connect(declared: Declared, qc: DeclaredQuickConnect, notes: list[str]) -> MapQuickConnect:
     destination = qc.destination
     if isinstance(destination, Ref):
         label = destination.label()
@@ -528,4 +701,33 @@ def _map_quick_connect(declared: Declared, qc: DeclaredQuickConnect) -> MapQuick
     else:
         label, queue_key = destination or "?", None
     flow = qc.flow.label() if qc.flow is not None else None
-    return MapQuickConnect(qc.ref.key, qc.ref.label(), qc.quick_connect_type, label, flow, queue_key, qc.description)
+    branches = _branches(declared, qc, notes)
+    return MapQuickConnect(
+        qc.ref.key, qc.ref.label(), qc.quick_connect_type, label, flow, queue_key, qc.description, branches
+    )
+
+
+def _branches(declared: Declared, qc: DeclaredQuickConnect, notes: list[str]) -> tuple[MapBranch, ...]:
+    """Where ``qc``'s transfer flow sends the caller other than to ``qc``'s destination, by condition."""
+    flow = transfer_flow(declared, qc)
+    if flow is None or flow.content is None:
+        return ()
+    grouped: dict[Destination, list[str]] = {}
+    for condition in _flows.conditions_of(flow.flow_type):
+        exit = _flows.follow(flow.content, condition)
+        if exit.kind == _flows.TARGET:
+            continue
+        if exit.kind == _flows.UNKNOWN:
+            where = f"where flow {flow.ref.label()} sends a {condition} call is not known"
+            notes.append(f"{qc.ref.label()}: {where} ({exit.detail})")
+            continue
+        grouped.setdefault(exit_destination(qc, exit), []).append(condition)
+    return tuple(
+        MapBranch(
+            tuple(conditions),
+            destination.kind,
+            destination.label,
+            destination.key if destination.kind == QUEUE and destination.key in declared.queues else None,
+        )
+        for destination, conditions in grouped.items()
+    )

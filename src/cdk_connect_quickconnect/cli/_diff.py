@@ -16,7 +16,7 @@ from dataclasses import asdict, dataclass
 
 from ._assembly import Declared, DeclaredQuickConnect, Ref
 from ._live import InstanceSnapshot, LiveQuickConnect
-from ._model import FLOW, PHONE_NUMBER, QUEUE, USER
+from ._model import FLOW, JSON_SCHEMA_VERSION, PHONE_NUMBER, QUEUE, USER
 
 MISSING_QUEUE = "missing_queue"
 MISSING_QUICK_CONNECT = "missing_quick_connect"
@@ -77,18 +77,14 @@ def render_table(report: DriftReport) -> str:
 
 
 def render_json(report: DriftReport) -> str:
-    """The report for tools."""
+    """The report for tools, with the map's ``version`` and key convention (snake_case)."""
     data = {
+        "version": JSON_SCHEMA_VERSION,
         "instance": report.instance,
-        "inSync": report.in_sync,
-        "findings": [{_camel(key): value for key, value in asdict(f).items()} for f in report.findings],
+        "in_sync": report.in_sync,
+        "findings": [asdict(finding) for finding in report.findings],
     }
     return json.dumps(data, indent=2) + "\n"
-
-
-def _camel(name: str) -> str:
-    head, *rest = name.split("_")
-    return head + "".join(part.title() for part in rest)
 
 
 class _Matcher:

@@ -286,7 +286,7 @@ class _Reader:
                 if attempt >= self.retry.max_attempts:
                     raise LiveReadError(f"cannot reach Amazon Connect for {operation}: {_one_line(error)}") from error
             except BotoCoreError as error:
-                raise LiveReadError(_one_line(error)) from error
+                raise LiveReadError(explain_botocore_error(error)) from error
             else:
                 self.calls += 1
                 return response
@@ -556,7 +556,29 @@ def make_client(*, region: str | None = None, profile: str | None = None) -> Con
         )
         return session.client("connect", config=config)
     except BotoCoreError as error:
-        raise LiveReadError(_one_line(error)) from error
+        raise LiveReadError(explain_botocore_error(error)) from error
+
+
+#: How to give the command line credentials, for every message about missing ones.
+CREDENTIALS_HINT = (
+    "give them with --profile NAME or AWS_PROFILE (a profile of ~/.aws/config; run 'aws sso login --profile NAME' "
+    "for an SSO profile), or with AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (and AWS_SESSION_TOKEN)"
+)
+
+
+def explain_botocore_error(error: Exception) -> str:
+    """One line for a failure of botocore itself (no request answered), with what to do when it is the set-up's."""
+    from botocore.exceptions import NoCredentialsError, NoRegionError, PartialCredentialsError, ProfileNotFound
+
+    if isinstance(error, NoCredentialsError):
+        return f"no AWS credentials found: {CREDENTIALS_HINT}"
+    if isinstance(error, PartialCredentialsError):
+        return f"incomplete AWS credentials ({_one_line(error)}): {CREDENTIALS_HINT}"
+    if isinstance(error, ProfileNotFound):
+        return f"{_one_line(error)}: check --profile or AWS_PROFILE ('aws configure list-profiles' lists them)"
+    if isinstance(error, NoRegionError):
+        return "no AWS Region: give --region or set AWS_REGION (an --instance-arn gives its own Region)"
+    return _one_line(error)
 
 
 def expected_api_calls(

@@ -3,7 +3,12 @@
 Agents see the quick connects of the queues in their routing profile, so the map is
 routing profile (with its agents) → queue → quick connect → destination, through a transfer flow.
 Both sources, a cloud assembly and a live instance, are turned into this one model; the renderers and
-the diff read only the model. Labels are names people know; ``key`` values only identify nodes.
+the diff read only the model. Labels are names people know; ``key`` values only identify nodes: a construct path
+for what the app creates (``Stack/Billing``), ``lookup:<instance>:<kind>:<name>`` for what it looks up by name, the
+ARN for what it imports, the resource id for what a live instance has.
+
+Where a transfer flow of the app sends the caller instead of the quick connect's destination (the queue is
+closed, unstaffed, at capacity, or the transfer fails), the quick connect carries it as branches.
 """
 
 from __future__ import annotations
@@ -20,6 +25,25 @@ PHONE_NUMBER = "PHONE_NUMBER"
 FLOW = "FLOW"
 UNKNOWN = "UNKNOWN"
 """A quick connect whose kind the source does not say (e.g. a token the assembly cannot resolve)."""
+DISCONNECT = "DISCONNECT"
+"""A branch that ends the call."""
+
+JSON_SCHEMA_VERSION = 1
+"""The ``version`` of ``map --format json`` (and ``--diff --format json``); raised when a key changes or goes."""
+
+
+@dataclass(frozen=True)
+class MapBranch:
+    """Where a transfer flow sends the caller under some conditions, instead of the quick connect's destination."""
+
+    conditions: tuple[str, ...]
+    """``closed``, ``unstaffed``, ``at_capacity``, ``error`` (and ``open`` for a flow that always goes elsewhere)."""
+    kind: str
+    """``QUEUE``, ``USER``, ``PHONE_NUMBER``, ``FLOW``, ``DISCONNECT`` or ``UNKNOWN``."""
+    destination: str | None
+    """The queue's name, the number, the flow's name; None for a disconnect or an unknown destination."""
+    destination_queue: str | None = None
+    """For a queue on the map: its key, so the edge can point at it."""
 
 
 @dataclass(frozen=True)
@@ -37,6 +61,8 @@ class MapQuickConnect:
     destination_queue: str | None = None
     """For a QUEUE quick connect whose queue is on the map: that queue's key, so the edge can point at it."""
     description: str | None = None
+    branches: tuple[MapBranch, ...] = ()
+    """Where the transfer flow sends the caller instead, by condition (only flows whose content the source has)."""
 
 
 @dataclass(frozen=True)
@@ -77,13 +103,14 @@ class TransferMap:
     """Things the source could not say (unresolved values), shown as comments."""
 
     def to_json(self) -> dict[str, Any]:
-        """The map as JSON-ready data."""
+        """The map as JSON-ready data, every key snake_case (the schema is in the README, *Transfer map*)."""
         return {
+            "version": JSON_SCHEMA_VERSION,
             "title": self.title,
             "queues": [asdict(queue) for queue in self.queues],
-            "quickConnects": [asdict(self.quick_connects[key]) for key in sorted(self.quick_connects)],
-            "routingProfiles": [asdict(profile) for profile in self.routing_profiles],
-            "hiddenQueues": self.hidden_queues,
+            "quick_connects": [asdict(self.quick_connects[key]) for key in sorted(self.quick_connects)],
+            "routing_profiles": [asdict(profile) for profile in self.routing_profiles],
+            "hidden_queues": self.hidden_queues,
             "notes": list(self.notes),
         }
 

@@ -4,7 +4,9 @@ Both formats come from one layout: a group (Mermaid subgraph, DOT cluster) per q
 the quick connects it offers; routing profiles outside, pointing at their queues, with their agents
 collapsed into the profile's label; destinations (agents, queues, numbers, flows) shared by every quick
 connect that goes there, the edge labelled with the transfer flow. A QUEUE quick connect to a queue that is
-on the map points at that queue itself.
+on the map points at that queue itself. Where a transfer flow of the app sends the caller elsewhere when the
+queue is closed, unstaffed, at capacity or the transfer fails, a dashed edge from the quick connect, labelled
+with those conditions, goes to that queue, number, flow or disconnect.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass, field
 
-from ._model import FLOW, PHONE_NUMBER, QUEUE, USER, TransferMap
+from ._model import DISCONNECT, FLOW, PHONE_NUMBER, QUEUE, USER, MapBranch, TransferMap
 
 AGENTS_NAMED = 3
 """Agents named in a routing profile's label before the rest are counted ("+ 12 more")."""
@@ -23,6 +25,7 @@ MERMAID_MAX_TEXT = 50_000
 """Mermaid's default ``maxTextSize`` in characters."""
 
 _KIND_WORDS = {USER: "to agent", QUEUE: "to queue", PHONE_NUMBER: "to number", FLOW: "to flow"}
+_CONDITION_WORDS = {"at_capacity": "at capacity"}
 
 
 @dataclass(frozen=True)
@@ -32,18 +35,20 @@ class Node:
     id: str
     lines: tuple[str, ...]
     role: str
-    """``profile``, ``queue``, ``quick_connect``, ``agent``, ``queue_destination``, ``number``, ``flow``, ``unknown``.
+    """``profile``, ``queue``, ``quick_connect``, ``agent``, ``queue_destination``, ``number``, ``flow``,
+    ``disconnect``, ``unknown``.
 
     The role decides the shape."""
 
 
 @dataclass(frozen=True)
 class Edge:
-    """An arrow, labelled with the transfer flow where there is one."""
+    """An arrow, labelled with the transfer flow where there is one; dashed for a flow's fallback branch."""
 
     source: str
     target: str
     label: str | None = None
+    dashed: bool = False
 
 
 @dataclass(frozen=True)
@@ -105,6 +110,8 @@ def layout(transfer_map: TransferMap) -> Layout:
             else:
                 target = _destination(destinations, qc.kind, qc.destination).id
             drawing.edges.append(Edge(qc_id, target, qc.flow))
+            for branch in qc.branches:
+                drawing.edges.append(_branch_edge(qc_id, branch, queue_ids, destinations))
         drawing.groups.append(Group(f"g{queue_id}", f"Queue {queue.name}", tuple(nodes), tuple(edges)))
     drawing.nodes.extend(destinations.values())
     return drawing
@@ -175,6 +182,18 @@ def _profile_lines(name: str, agents: tuple[str, ...]) -> tuple[str, ...]:
     return (f"Routing profile {name}", f"{len(agents)} {word}: {named}{more}")
 
 
+def _branch_edge(
+    qc_id: str, branch: MapBranch, queue_ids: dict[str, str], destinations: dict[tuple[str, str], Node]
+) -> Edge:
+    """The dashed edge of a fallback branch, labelled with its conditions."""
+    if branch.kind == QUEUE and branch.destination_queue in queue_ids:
+        target = queue_ids[str(branch.destination_queue)]
+    else:
+        target = _destination(destinations, branch.kind, branch.destination or "?").id
+    label = ", ".join(_CONDITION_WORDS.get(condition, condition) for condition in branch.conditions)
+    return Edge(qc_id, target, label, dashed=True)
+
+
 def _destination(destinations: dict[tuple[str, str], Node], kind: str, name: str) -> Node:
     key = (kind, name)
     if key not in destinations:
@@ -183,6 +202,7 @@ def _destination(destinations: dict[tuple[str, str], Node], kind: str, name: str
             QUEUE: ("queue_destination", f"Queue {name}"),
             PHONE_NUMBER: ("number", name),
             FLOW: ("flow", f"Flow {name}"),
+            DISCONNECT: ("disconnect", "Disconnect"),
         }.get(kind, ("unknown", name))
         destinations[key] = Node(f"d{len(destinations)}", (label,), role)
     return destinations[key]
@@ -198,6 +218,7 @@ _MERMAID_SHAPES = {
     "queue_destination": ('[["', '"]]'),
     "number": ('{{"', '"}}'),
     "flow": ('[/"', '"/]'),
+    "disconnect": ('>"', '"]'),
     "unknown": ('["', '"]'),
 }
 
@@ -217,9 +238,10 @@ def _mermaid_node(node: Node) -> str:
 
 
 def _mermaid_edge(edge: Edge) -> str:
+    arrow = "-.->" if edge.dashed else "-->"
     if edge.label:
-        return f'{edge.source} -->|"{_mermaid_text(edge.label)}"| {edge.target}'
-    return f"{edge.source} --> {edge.target}"
+        return f'{edge.source} {arrow}|"{_mermaid_text(edge.label)}"| {edge.target}'
+    return f"{edge.source} {arrow} {edge.target}"
 
 
 def _mermaid_text(text: str) -> str:
@@ -244,6 +266,7 @@ _DOT_SHAPES = {
     "queue_destination": 'shape=folder, style=filled, fillcolor="#eefaf0"',
     "number": 'shape=hexagon, style=filled, fillcolor="#eefaf0"',
     "flow": 'shape=parallelogram, style=filled, fillcolor="#eefaf0"',
+    "disconnect": 'shape=octagon, style=filled, fillcolor="#fdecea"',
     "unknown": "shape=box, style=dashed",
 }
 
@@ -254,8 +277,11 @@ def _dot_node(node: Node) -> str:
 
 
 def _dot_edge(edge: Edge) -> str:
-    attributes = f" [label={_dot_string(edge.label)}]" if edge.label else ""
-    return f"{edge.source} -> {edge.target}{attributes};"
+    attributes = [f"label={_dot_string(edge.label)}"] if edge.label else []
+    if edge.dashed:
+        attributes.append("style=dashed")
+    shown = f" [{', '.join(attributes)}]" if attributes else ""
+    return f"{edge.source} -> {edge.target}{shown};"
 
 
 def _dot_string(text: str) -> str:

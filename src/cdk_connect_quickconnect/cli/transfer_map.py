@@ -24,13 +24,15 @@ transfer labelled with the flow that runs it. Agents see the quick connects of t
 profile, so this answers "which agents see which quick connects, and where does each one go?".
 
 Sources:
-  ASSEMBLY                                      a synthesized cloud assembly (cdk.out): what the app declares
+  ASSEMBLY                                      a synthesized cloud assembly (cdk.out), or a CDK app's directory
+                                                holding one (default: the current directory): what the app declares
   --instance-arn ARN / --instance-alias ALIAS   a live instance, read with boto3 (read-only)
   both, with --diff                             the drift between them (table, or --format json)
 """
 
 _EPILOG = """\
 examples:
+  cdk-connect-quickconnect map > map.mmd        (in a CDK app's directory, after 'cdk synth')
   cdk-connect-quickconnect map cdk.out > map.mmd
   cdk-connect-quickconnect map --instance-alias my-center --agents --format dot | dot -Tsvg > map.svg
   cdk-connect-quickconnect map cdk.out --instance-arn ARN --diff --format json
@@ -50,7 +52,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser], co
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     parser.add_argument(
-        "assembly", nargs="?", type=Path, metavar="ASSEMBLY", help="a cloud assembly directory (cdk.out)"
+        "assembly",
+        nargs="?",
+        type=Path,
+        metavar="ASSEMBLY",
+        help="a cloud assembly directory (cdk.out), or an app directory holding one (default: .)",
     )
     parser.add_argument("--diff", action="store_true", help="compare ASSEMBLY with the instance: exit 1 on drift")
     live = add_instance_arguments(parser, "live instance (read-only)", required=False)
@@ -77,15 +83,16 @@ def run(args: argparse.Namespace) -> int:
             raise CliError("map --diff needs both a cloud assembly and --instance-arn or --instance-alias")
         return run_diff(args)
     if args.assembly is None and not live:
-        raise CliError("map: give a cloud assembly (e.g. cdk.out), --instance-arn or --instance-alias")
+        args.assembly = _assembly_here()
     if args.assembly is not None and live:
         raise CliError("map: give one source to draw, or add --diff to compare the assembly with the instance")
     output_format = args.format or "mermaid"
     if output_format not in MAP_FORMATS:
         raise CliError(f"map: --format {output_format} is for --diff; a map is mermaid, dot or json")
     if args.assembly is not None:
-        declared = _assembly.read_assembly(args.assembly)
-        transfer_map = _assembly.to_transfer_map(declared, f"App in {args.assembly} ({', '.join(declared.stacks)})")
+        directory = _assembly.find_assembly(args.assembly)
+        declared = _assembly.read_assembly(directory)
+        transfer_map = _assembly.to_transfer_map(declared, f"App in {directory} ({', '.join(declared.stacks)})")
         transfer_map = _only_queues(transfer_map, args.queue)
     else:
         transfer_map = from_snapshot(read_live(args))
@@ -116,6 +123,16 @@ def run_diff(args: argparse.Namespace) -> int:
     renderer = _diff.render_table if output_format == "table" else _diff.render_json
     write(renderer(report), args.output)
     return EXIT_IN_SYNC if report.in_sync else EXIT_DRIFT
+
+
+def _assembly_here() -> Path:
+    """The current directory's assembly, when ``map`` is given no source."""
+    try:
+        return _assembly.find_assembly(Path("."))
+    except _assembly.AssemblyError as error:
+        raise CliError(
+            f"map: give a cloud assembly (e.g. cdk.out), --instance-arn or --instance-alias ({error})"
+        ) from error
 
 
 def _only_queues(transfer_map: TransferMap, names: list[str] | None) -> TransferMap:

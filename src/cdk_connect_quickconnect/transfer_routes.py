@@ -1,0 +1,215 @@
+"""Assert your transfer policy in your own tests: where a call transferred by a quick connect ends up.
+
+:class:`TransferRoutes` reads a synthesized app (every stack, cross-stack references followed) the way
+``cdk-connect-quickconnect map`` does, and answers, for one quick connect and one condition of the queue it
+transfers to, where the caller ends: that queue or agent, another queue, an external number, another flow, or a
+hang-up. Transfer flows the app creates are followed action by action, from one flow to the next; flows it only
+looks up or imports (e.g. the built-in "Default queue transfer") have no content in the templates, so their
+outcome is ``UNKNOWN``::
+
+    routes = TransferRoutes.from_stack(stack)
+    after_hours = routes.outcome("Billing", TransferCondition.CLOSED)
+    assert (after_hours.kind, after_hours.destination) == (TransferOutcomeKind.PHONE_NUMBER, "+18005550142")
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from enum import Enum
+from pathlib import Path
+from typing import Any
+
+from aws_cdk import Stack, Stage
+
+from .cli import _assembly, _flows
+from .cli._assembly import Declared, DeclaredFlow, DeclaredQuickConnect, Ref
+from .cli._model import FLOW, PHONE_NUMBER, UNKNOWN
+
+#: Flows followed from one to the next before giving up (a chain longer than this is reported as unknown).
+MAX_FLOWS_FOLLOWED = 20
+
+
+class TransferCondition(str, Enum):
+    """The state of the queue (or agent) a quick connect transfers to, as the transfer flow finds it."""
+
+    #: Within its hours, agents staffed, room in the queue, nothing fails.
+    OPEN = _flows.OPEN
+    #: Outside its hours of operation (``CheckHoursOfOperation`` False).
+    CLOSED = _flows.CLOSED
+    #: No agent staffed (``CheckMetricData`` of staffed, available or online agents finds none).
+    UNSTAFFED = _flows.UNSTAFFED
+    #: The queue is full (``TransferContactToQueue`` answers ``QueueAtCapacity``).
+    AT_CAPACITY = _flows.AT_CAPACITY
+    #: The transfer fails (``TransferContactToQueue`` answers ``NoMatchingError``).
+    ERROR = _flows.ERROR
+
+
+class TransferOutcomeKind(str, Enum):
+    """Where a transferred call ends up."""
+
+    #: An agent (their agent queue): the quick connect's own agent.
+    USER = "USER"
+    #: A queue: the quick connect's own, or a fallback queue.
+    QUEUE = "QUEUE"
+    #: An external number.
+    PHONE_NUMBER = "PHONE_NUMBER"
+    #: A flow the app does not create (looked up or imported): where it goes next is not in the templates.
+    FLOW = "FLOW"
+    #: The call is hung up.
+    DISCONNECT = "DISCONNECT"
+    #: The templates do not say (a flow the app does not create, an action the reader does not follow).
+    UNKNOWN = "UNKNOWN"
+
+
+@dataclass(frozen=True)
+class TransferOutcome:
+    """Where a call transferred by one quick connect ends up under one condition, and what it heard on the way."""
+
+    #: What kind of place the call ends in.
+    kind: TransferOutcomeKind
+    #: The queue's name, the agent's username, the number or the flow's name (an id when no name is known); None
+    #: for a hang-up or an unknown outcome.
+    destination: str | None
+    #: The prompts played on the way, in order (text, SSML, or a prompt's name or ARN).
+    prompts: tuple[str, ...] = ()
+    #: The caller ID number presented to an external number, when the flow sets one.
+    caller_id_number: str | None = None
+    #: The caller ID name presented to an external number, when the flow sets one.
+    caller_id_name: str | None = None
+    #: The names of the transfer flows the call ran through, in order.
+    flows: tuple[str, ...] = ()
+    #: Why the outcome is unknown (empty otherwise).
+    detail: str = field(default="", compare=False)
+
+    def __str__(self) -> str:
+        words = {
+            TransferOutcomeKind.USER: "agent",
+            TransferOutcomeKind.QUEUE: "queue",
+            TransferOutcomeKind.PHONE_NUMBER: "phone number",
+            TransferOutcomeKind.FLOW: "flow",
+        }
+        if self.kind is TransferOutcomeKind.DISCONNECT:
+            return "disconnect" + (f" after {self.prompts[-1]!r}" if self.prompts else "")
+        if self.kind is TransferOutcomeKind.UNKNOWN:
+            return f"unknown ({self.detail})"
+        return f"{words[self.kind]} {self.destination}"
+
+
+class TransferRoutes:
+    """Where each quick connect of a synthesized app transfers a call to, by condition of its destination.
+
+    Build one with :meth:`from_stack` or :meth:`from_assembly`.
+    """
+
+    def __init__(self, declared: Declared) -> None:
+        """Use :meth:`from_stack` or :meth:`from_assembly`."""
+        self._declared = declared
+        self._by_name = {qc.ref.label(): qc for qc in declared.quick_connects.values()}
+
+    @staticmethod
+    def from_stack(stack: Stack) -> TransferRoutes:
+        """Synthesize ``stack``'s app (or stage) and read every stack of it, as ``cdk synth`` would write them."""
+        stage = Stage.of(stack)
+        if stage is None:
+            raise ValueError(f"{stack.node.path} is in no app or stage, so it cannot be synthesized")
+        return TransferRoutes.from_assembly(stage.synth().directory)
+
+    @staticmethod
+    def from_assembly(directory: str | os.PathLike[str]) -> TransferRoutes:
+        """Read a cloud assembly directory (``cdk.out``), or a CDK app's directory holding one."""
+        return TransferRoutes(_assembly.read_assembly(Path(directory)))
+
+    @property
+    def quick_connects(self) -> list[str]:
+        """The names of the app's quick connects, sorted."""
+        return sorted(self._by_name)
+
+    def outcome(
+        self, quick_connect: str, condition: TransferCondition | str = TransferCondition.OPEN
+    ) -> TransferOutcome:
+        """Where a call transferred by the quick connect named ``quick_connect`` ends up under ``condition``.
+
+        :param quick_connect: the quick connect's name, as agents see it.
+        :param condition: the state of the queue (or agent) it transfers to (default: open).
+        :raises LookupError: the app has no quick connect of that name.
+        """
+        qc = self._by_name.get(quick_connect)
+        if qc is None:
+            known = ", ".join(repr(name) for name in self.quick_connects) or "none"
+            raise LookupError(f"the app has no quick connect named {quick_connect!r} (it has: {known})")
+        return _Follower(self._declared, qc, TransferCondition(condition)).outcome()
+
+    def outcomes(self, quick_connect: str) -> dict[TransferCondition, TransferOutcome]:
+        """:meth:`outcome` under every condition."""
+        return {condition: self.outcome(quick_connect, condition) for condition in TransferCondition}
+
+
+class _Follower:
+    """Follows one quick connect's transfer through the app's flows under one condition."""
+
+    def __init__(self, declared: Declared, qc: DeclaredQuickConnect, condition: TransferCondition) -> None:
+        self.declared = declared
+        self.qc = qc
+        self.condition = condition
+        self.prompts: list[str] = []
+        self.flows: list[str] = []
+
+    def outcome(self) -> TransferOutcome:
+        qc = self.qc
+        if qc.quick_connect_type == PHONE_NUMBER:
+            number = qc.destination if isinstance(qc.destination, str) else None
+            return self.result(TransferOutcomeKind.PHONE_NUMBER, number)
+        if qc.quick_connect_type == FLOW:
+            return self.result(TransferOutcomeKind.FLOW, _label(qc.destination))
+        flow = _assembly.transfer_flow(self.declared, qc)
+        if flow is None:
+            name = qc.flow.label() if qc.flow is not None else "none"
+            return self.unknown(f"the transfer runs flow {name!r}, which the app does not create (content not known)")
+        return self.follow(flow)
+
+    def follow(self, flow: DeclaredFlow) -> TransferOutcome:
+        working: Any = _flows.DESTINATION
+        for _ in range(MAX_FLOWS_FOLLOWED):
+            assert flow.content is not None
+            self.flows.append(flow.ref.label())
+            exit = _flows.follow(flow.content, self.condition.value, working_queue=working)
+            self.prompts.extend(_label(prompt) or "?" for prompt in exit.prompts)
+            following = self.flow_of(exit)
+            if following is None:
+                return self.end(exit)
+            flow, working = following, exit.working_queue
+        return self.unknown(f"the call goes through more than {MAX_FLOWS_FOLLOWED} flows")
+
+    def flow_of(self, exit: _flows.Exit) -> DeclaredFlow | None:
+        """The app's flow (with content) an exit to another flow goes to, or None."""
+        if exit.kind != _flows.FLOW or not isinstance(exit.value, Ref):
+            return None
+        flow = self.declared.flows.get(exit.value.key)
+        return flow if flow is not None and flow.content is not None else None
+
+    def end(self, exit: _flows.Exit) -> TransferOutcome:
+        if exit.kind == _flows.UNKNOWN:
+            return self.unknown(exit.detail)
+        destination = _assembly.exit_destination(self.qc, exit)
+        if destination.kind == UNKNOWN:
+            return self.unknown(f"the flow's {exit.kind.lower().replace('_', ' ')} is not known at synth")
+        return self.result(
+            TransferOutcomeKind(destination.kind),
+            destination.label,
+            caller_id_number=_label(exit.caller_id_number),
+            caller_id_name=_label(exit.caller_id_name),
+        )
+
+    def result(self, kind: TransferOutcomeKind, destination: str | None, **details: Any) -> TransferOutcome:
+        return TransferOutcome(kind, destination, tuple(self.prompts), flows=tuple(self.flows), **details)
+
+    def unknown(self, detail: str) -> TransferOutcome:
+        return self.result(TransferOutcomeKind.UNKNOWN, None, detail=detail)
+
+
+def _label(value: Any) -> str | None:
+    """A value of the templates as a test reads it: text as it is, a reference by the name it has in the app."""
+    if isinstance(value, Ref):
+        return value.label()
+    return value if isinstance(value, str) else None
