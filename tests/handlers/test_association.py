@@ -414,6 +414,19 @@ def test_a_failed_create_left_half_changed_is_cleaned_by_the_rollback_delete_it_
     assert world.associations() == ids(console)
 
 
+def test_an_update_to_a_new_queue_left_half_changed_keeps_its_own_physical_id(world):
+    """CloudFormation rolls a failed Update back with an Update: no Delete would come for a failed-create id."""
+    listed = world.quick_connects(60)
+    world.send("Create", listed)
+    other_queue = world.fake.add_queue(world.instance, name="Other")
+    world.fake.fail_next(ASSOCIATE, "InvalidParameterException", after=1)
+    world.fake.fail_next(DISASSOCIATE, "InvalidParameterException")
+    with pytest.raises(association.AssociationError) as failed:
+        world.send("Update", listed, old=listed, queue=other_queue, old_queue=world.queue)
+    assert not failed.value.undone
+    assert failed.value.physical_id is None
+
+
 def test_a_failed_create_undone_in_time_answers_an_id_that_owns_nothing(world):
     listed = world.quick_connects(60)
     world.fake.fail_next(ASSOCIATE, "InvalidParameterException", after=1)

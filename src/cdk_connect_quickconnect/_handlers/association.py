@@ -196,15 +196,19 @@ def _check_still_waited_for(event: Mapping[str, Any], stack: StackClient, budget
         )
 
 
-def _create(wanted: QueueQuickConnects, logical_id: str, client: ConnectClient, budget: Budget) -> dict[str, Any]:
+def _create(
+    wanted: QueueQuickConnects, logical_id: str, client: ConnectClient, budget: Budget, *, in_update: bool = False
+) -> dict[str, Any]:
     """Associate the listed ids that are not associated yet; touch nothing else.
 
     A failed Create whose undo failed too answers with a physical id naming the listed ids that were on the
     queue before it (`_failed_create_id`): CloudFormation's rollback sends that id a Delete, which removes the
-    rest, with a whole new invocation's time. Otherwise a failed Create owns nothing.
+    rest, with a whole new invocation's time. Otherwise a failed Create owns nothing. An Update moving to a new
+    queue (`in_update`) keeps its own physical id when it fails: CloudFormation rolls an Update back with an
+    Update, not a Delete.
     """
     current = _read_before_change(client, wanted.queue, budget, retry_not_found=True)
-    failed_id = _failed_create_id(wanted.queue, logical_id, wanted.ids & current)
+    failed_id = None if in_update else _failed_create_id(wanted.queue, logical_id, wanted.ids & current)
     _response.FailureId.learn(failed_id)  # should the run be killed, the watchdog answers with it
     try:
         _Change(client, wanted.queue, budget, current, to_add=wanted.ids - current, to_remove=frozenset()).run()
@@ -230,7 +234,7 @@ def _update(event: Mapping[str, Any], client: ConnectClient, budget: Budget, sta
     physical_id = str(event.get("PhysicalResourceId", ""))
     on_queue = _queue_from_physical_id(physical_id)
     if on_queue is None or on_queue.arn != wanted.queue.arn:
-        return _create(wanted, str(event["LogicalResourceId"]), client, budget)
+        return _create(wanted, str(event["LogicalResourceId"]), client, budget, in_update=True)
     previous = _listed_ids(event.get("OldResourceProperties", {}), wanted.queue)
     current = _read_before_change(client, wanted.queue, budget, retry_not_found=True)
     _Change(
