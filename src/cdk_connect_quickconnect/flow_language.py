@@ -84,7 +84,7 @@ class Prompt:
         """Every reason Connect would refuse this prompt, empty when it is fine (the value must be concrete)."""
         value = self._value
         if not isinstance(value, str):
-            return [f"must be a string, not a {type(value).__name__}"]
+            return ["must be a string (text, SSML or a prompt ARN)"]
         if not value.strip():
             return ["must not be empty"]
         if self._key == "Text" and len(value) > MAX_PROMPT_BILLED_CHARACTERS:

@@ -17,7 +17,18 @@ from ._kinds import check_kind
 from ._placement import check_stack_environment, claim_name
 from ._reference import ConnectReference
 from ._resource import IConnectResource
-from ._validation import check_length, fail, fail_at, is_token
+from ._validation import (
+    ConstructEntryPoint,
+    check_flag,
+    check_length,
+    check_scope_and_id,
+    construct_to_come,
+    entry_point,
+    enum_member,
+    fail,
+    fail_at,
+    is_token,
+)
 from .flow_language import (
     Action,
     CheckAgentsStaffed,
@@ -32,7 +43,7 @@ from .flow_language import (
     content_length_problems,
 )
 from .instance import IConnectInstance
-from .lookups import ConnectLookup, arn_from_context
+from .lookups import ConnectLookup, arn_from_context, check_name_and_refresh
 
 
 class ContactFlowType(str, Enum):
@@ -105,18 +116,25 @@ class ContactFlow:
     """Factories for a contact flow that exists already (a built-in flow, or one made elsewhere)."""
 
     @staticmethod
+    @entry_point
     def from_contact_flow_arn(
         scope: Construct, id: str, contact_flow_arn: str, *, flow_type: ContactFlowType | None = None
     ) -> IContactFlow:
         """Import a flow by ARN.
 
-        :param contact_flow_arn: ``arn:<partition>:connect:<region>:<account>:instance/<id>/contact-flow/<id>``.
+        :param scope: the parent construct.
+        :param id: the construct id.
+        :param contact_flow_arn: ``arn:<partition>:connect:<region>:<account>:instance/<id>/contact-flow/<id>``,
+            or a token.
         :param flow_type: the flow's type, checked against where the flow is used
             (default: unknown, not checked).
         """
+        if flow_type is not None:
+            flow_type = enum_member(construct_to_come(scope, id), "flow_type", ContactFlowType, flow_type)
         return _ContactFlowReference.from_arn(scope, id, contact_flow_arn).of_type(flow_type)
 
     @staticmethod
+    @entry_point
     def from_contact_flow_name(
         scope: Construct,
         id: str,
@@ -130,9 +148,15 @@ class ContactFlow:
 
         When CDK context ``connectLookups`` has ``"contact-flow:<TYPE>:<name>"``, that ARN is used instead.
 
+        :param scope: the parent construct.
+        :param id: the construct id.
+        :param instance: the instance searched.
+        :param contact_flow_name: the flow's exact, case-sensitive name.
+        :param flow_type: the flow's type (``ListContactFlows`` is searched by type).
         :param refresh: change it to force the lookup to run again (default: runs when name or type change).
         """
         check_kind(scope, "instance", instance, IConnectInstance, _kinds.INSTANCE, child=id)
+        check_name_and_refresh(scope, id, "contact_flow_name", contact_flow_name, refresh)
         flow_type = _flow_type_of(f"{scope.node.path}/{id}", flow_type)
         arn = arn_from_context(scope, "contact-flow", contact_flow_name, flow_type.value)
         if arn is not None:
@@ -158,7 +182,7 @@ def _flow_type_of(path: str, flow_type: ContactFlowType | str | None) -> Contact
         fail_at(path, "flow_type", f"be a ContactFlowType ({known})", flow_type)
 
 
-class _TransferFlowBase(Resource):
+class _TransferFlowBase(Resource, metaclass=ConstructEntryPoint):
     """A flow this app creates from a :class:`FlowDocument`; the L1 is the child ``Resource``.
 
     Subclasses build their document from their props and pass it, with the prompts to check by property name.
@@ -180,9 +204,10 @@ class _TransferFlowBase(Resource):
         prompts: Mapping[str, Prompt],
         document: FlowDocument,
     ) -> None:
+        check_scope_and_id(scope, id)
         super().__init__(scope, id)
         check_kind(self, "instance", instance, IConnectInstance, _kinds.INSTANCE)
-        check_length(self, "name", name, minimum=1, maximum=127)
+        check_length(self, "name", name, minimum=1, maximum=127, required=True)
         check_length(self, "description", description, minimum=1, maximum=500)
         check_stack_environment(self, "instance", instance.instance_arn)
         for prop, prompt in prompts.items():
@@ -235,6 +260,7 @@ class _TransferFlowBase(Resource):
         return content
 
     @classmethod
+    @entry_point
     def from_default(
         cls, scope: Construct, id: str, instance: IConnectInstance, *, refresh: str | None = None
     ) -> IContactFlow:
@@ -242,6 +268,9 @@ class _TransferFlowBase(Resource):
 
         Looked up by name at deploy time, like :meth:`ContactFlow.from_contact_flow_name`.
 
+        :param scope: the parent construct.
+        :param id: the construct id.
+        :param instance: the instance searched.
         :param refresh: change it to force the lookup to run again (default: runs when the instance changes).
         """
         return ContactFlow.from_contact_flow_name(
@@ -280,13 +309,7 @@ class AgentTransferFlow(_TransferFlowBase):
 
     It plays ``prompt`` (to the agent transferring), sets the working queue to the chosen agent, transfers
     to that queue and disconnects; if the transfer cannot be placed it plays ``failure_prompt`` first.
-
-    :param instance: the instance the flow belongs to.
-    :param name: the flow name, 1-127 characters.
-    :param description: the flow description, 1-500 characters (default: none).
-    :param prompt: what is played before the transfer, text or a :class:`Prompt`
-        (default: "Transferring now...", as the built-in flow).
-    :param failure_prompt: what is played when the transfer fails (default: "Failed to transfer.").
+    ``AgentTransferFlow.from_default`` looks up the built-in flow instead.
     """
 
     FLOW_TYPE = ContactFlowType.AGENT_TRANSFER
@@ -303,6 +326,17 @@ class AgentTransferFlow(_TransferFlowBase):
         prompt: str | Prompt = "Transferring now...",
         failure_prompt: str | Prompt = "Failed to transfer.",
     ) -> None:
+        """Create the flow.
+
+        :param scope: the parent construct, in a stack.
+        :param id: the construct id.
+        :param instance: the instance the flow belongs to.
+        :param name: the flow name, 1-127 characters, unique among the flows of the instance across the app.
+        :param description: the flow description, 1-500 characters (default: none).
+        :param prompt: what is played before the transfer, text or a :class:`Prompt`
+            (default: "Transferring now...", as the built-in flow).
+        :param failure_prompt: what is played when the transfer fails (default: "Failed to transfer.").
+        """
         prompts = {"prompt": as_prompt(prompt), "failure_prompt": as_prompt(failure_prompt)}
         super().__init__(
             scope,
@@ -336,17 +370,7 @@ class QueueTransferFlow(_TransferFlowBase):
     It checks the queue's hours of operation and that agents are staffed (each check can be switched
     off), plays ``prompt``, transfers to the queue and disconnects; when the queue is closed, unstaffed or
     the transfer fails, it plays the matching goodbye prompt and disconnects.
-
-    :param instance: the instance the flow belongs to.
-    :param name: the flow name, 1-127 characters.
-    :param description: the flow description, 1-500 characters (default: none).
-    :param prompt: played before the transfer (default: "Now transferring.").
-    :param check_hours_of_operation: whether to check the queue's hours first (default: True).
-    :param check_staffing: whether to check that agents are staffed first (default: True).
-    :param closed_prompt: played out of hours (default: "The queue is closed right now. Goodbye.").
-    :param unstaffed_prompt: played with no staffed agent
-        (default: "No agents are available right now. Goodbye.").
-    :param failure_prompt: played when the transfer fails (default: "Failed to transfer. Goodbye.").
+    ``QueueTransferFlow.from_default`` looks up the built-in flow instead.
     """
 
     FLOW_TYPE = ContactFlowType.QUEUE_TRANSFER
@@ -367,6 +391,24 @@ class QueueTransferFlow(_TransferFlowBase):
         unstaffed_prompt: str | Prompt = "No agents are available right now. Goodbye.",
         failure_prompt: str | Prompt = "Failed to transfer. Goodbye.",
     ) -> None:
+        """Create the flow.
+
+        :param scope: the parent construct, in a stack.
+        :param id: the construct id.
+        :param instance: the instance the flow belongs to.
+        :param name: the flow name, 1-127 characters, unique among the flows of the instance across the app.
+        :param description: the flow description, 1-500 characters (default: none).
+        :param prompt: played before the transfer, text or a :class:`Prompt` (default: "Now transferring.").
+        :param check_hours_of_operation: whether to check the queue's hours first (default: True).
+        :param check_staffing: whether to check that agents are staffed first (default: True).
+        :param closed_prompt: played out of hours (default: "The queue is closed right now. Goodbye.").
+        :param unstaffed_prompt: played with no staffed agent
+            (default: "No agents are available right now. Goodbye.").
+        :param failure_prompt: played when the transfer fails (default: "Failed to transfer. Goodbye.").
+        """
+        check_scope_and_id(scope, id)
+        check_flag(construct_to_come(scope, id), "check_hours_of_operation", check_hours_of_operation)
+        check_flag(construct_to_come(scope, id), "check_staffing", check_staffing)
         prompts = {
             "prompt": as_prompt(prompt),
             "closed_prompt": as_prompt(closed_prompt),

@@ -13,8 +13,9 @@ from typing import Any
 from aws_cdk import CustomResource, Resource
 from constructs import Construct
 
+from ._arn import parse_arn
 from ._provider import ConnectHandlerProvider
-from ._validation import check_length, fail
+from ._validation import ConstructEntryPoint, check_length, check_scope_and_id, construct_to_come, fail
 
 #: The CloudFormation type of lookup resources.
 RESOURCE_TYPE = "Custom::ConnectLookup"
@@ -55,6 +56,18 @@ def arn_from_context(scope: Construct, kind: str, name: str, qualifier: str | No
 
 #: Every kind of lookup the handler answers.
 LOOKUP_KINDS = ("queue", "user", "contact-flow", "instance")
+#: The longest name (and ``refresh``) a lookup takes.
+MAX_NAME_LENGTH = 256
+
+
+def check_name_and_refresh(scope: Construct, id: str, name_property: str, name: Any, refresh: Any) -> None:
+    """A lookup factory's name and ``refresh``, checked before anything is created and named as the factory names them.
+
+    The name is needed (also to find an ARN in context); ``refresh`` is optional, but not empty.
+    """
+    to_come = construct_to_come(scope, id)
+    check_length(to_come, name_property, name, minimum=1, maximum=MAX_NAME_LENGTH, required=True)
+    check_length(to_come, "refresh", refresh, minimum=1, maximum=MAX_NAME_LENGTH)
 
 
 def _check_lookup(scope: Construct, kind: str, instance_arn: str | None, flow_type: str | None) -> None:
@@ -63,7 +76,9 @@ def _check_lookup(scope: Construct, kind: str, instance_arn: str | None, flow_ty
         fail(scope, "kind", f"be one of {', '.join(LOOKUP_KINDS)}", kind)
     if kind != "instance" and instance_arn is None:
         fail(scope, "instance_arn", f"be given for a {kind} lookup (the instance searched)", instance_arn)
-    if kind == "contact-flow" and not flow_type:
+    if instance_arn is not None:
+        parse_arn(scope, "instance_arn", instance_arn, None)
+    if kind == "contact-flow" and not (isinstance(flow_type, str) and flow_type):
         fail(
             scope,
             "flow_type",
@@ -75,18 +90,11 @@ def _check_lookup(scope: Construct, kind: str, instance_arn: str | None, flow_ty
         fail(scope, "flow_type", f"be given only for a contact-flow lookup, not a {kind} lookup", flow_type)
 
 
-class ConnectLookup(Resource):
+class ConnectLookup(Resource, metaclass=ConstructEntryPoint):
     """The deploy-time lookup of one Connect resource by name; exposes ``arn`` and ``resource_id`` tokens.
 
     Prefer the typed factories (``Queue.from_queue_name``, ``User.from_username``, ...), which return the
     same interfaces as the ``from_..._arn`` imports.
-
-    :param kind: ``queue``, ``user``, ``contact-flow`` or ``instance``.
-    :param name: the exact, case-sensitive name (alias for an instance, username for a user).
-    :param instance_arn: the instance searched (all kinds but ``instance``).
-    :param flow_type: the flow type searched (``contact-flow`` only).
-    :param refresh: any string; change it to make the lookup run again on the next deploy
-        (default: the lookup runs when its other properties change).
     """
 
     def __init__(
@@ -100,18 +108,34 @@ class ConnectLookup(Resource):
         flow_type: str | None = None,
         refresh: str | None = None,
     ) -> None:
+        """Create a lookup (a ``Custom::ConnectLookup`` served by the stack's one provider).
+
+        :param scope: the parent construct, in a stack.
+        :param id: the construct id.
+        :param kind: ``queue``, ``user``, ``contact-flow`` or ``instance``.
+        :param name: the exact, case-sensitive name (alias for an instance, username for a user), 1-256 characters.
+        :param instance_arn: the instance searched (all kinds but ``instance``).
+        :param flow_type: the flow type searched (``contact-flow`` only, which needs one), e.g. ``AGENT_TRANSFER``.
+        :param refresh: any string; change it to make the lookup run again on the next deploy
+            (default: the lookup runs when its other properties change).
+        """
+        check_scope_and_id(scope, id)
         super().__init__(scope, id)
         _check_lookup(self, kind, instance_arn, flow_type)
-        check_length(self, "name", name, minimum=1, maximum=256)
+        check_length(self, "name", name, minimum=1, maximum=MAX_NAME_LENGTH, required=True)
+        check_length(self, "refresh", refresh, minimum=1, maximum=MAX_NAME_LENGTH)
         provider = ConnectHandlerProvider.of(self)
         properties: dict[str, Any] = {"Kind": kind, "Name": name}
         optional = {"InstanceArn": instance_arn, "ContactFlowType": flow_type, "Refresh": refresh}
         properties.update({key: value for key, value in optional.items() if value is not None})
+        #: The ``Custom::ConnectLookup`` resource.
         self.resource = CustomResource(
             self, "Resource", service_token=provider.service_token, resource_type=RESOURCE_TYPE, properties=properties
         )
         self._grant_reads(provider, kind, instance_arn)
+        #: The ARN found (``Fn::GetAtt Arn``).
         self.arn = self.resource.get_att_string("Arn")
+        #: The id found (``Fn::GetAtt Id``), the last segment of the ARN.
         self.resource_id = self.resource.get_att_string("Id")
         self._searched_instance_arn = instance_arn
         #: What is looked up, so that two lookups of one resource can be recognised at synth.

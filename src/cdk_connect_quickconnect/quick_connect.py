@@ -17,7 +17,16 @@ from ._placement import check_stack_environment, claim_name, same_instance
 from ._reference import ConnectReference
 from ._resource import IConnectResource
 from ._tree import remember_stack, stack_of
-from ._validation import check_length, check_pattern, fail
+from ._validation import (
+    ConstructEntryPoint,
+    check_length,
+    check_pattern,
+    check_scope_and_id,
+    construct_to_come,
+    entry_point,
+    enum_member,
+    fail,
+)
 from .flows import ContactFlowType, IContactFlow
 from .instance import IConnectInstance
 from .queue import IQueue
@@ -49,6 +58,16 @@ REQUIRED_FLOW_TYPES = {
     QuickConnectType.QUEUE: ContactFlowType.QUEUE_TRANSFER,
     QuickConnectType.FLOW: ContactFlowType.CONTACT_FLOW,
 }
+
+
+#: What each kind of destination is made of (``QuickConnectDestination``'s factories take exactly these).
+_PARTS = {
+    QuickConnectType.USER: ("user", "flow"),
+    QuickConnectType.QUEUE: ("queue", "flow"),
+    QuickConnectType.PHONE_NUMBER: ("phone_number",),
+    QuickConnectType.FLOW: ("flow",),
+}
+_TYPE_NAMES = ", ".join(member.value for member in QuickConnectType)
 
 
 class QuickConnectDestination:
@@ -126,14 +145,30 @@ class QuickConnectDestination:
             _check_same_instance(scope, "destination.user", self.target_user.instance_arn, instance_arn)
 
     def _check_kinds(self, scope: Construct) -> None:
-        """Each part is the kind of object its factory takes (Python does not check annotations)."""
-        if self.target_queue is not None:
+        """Check the parts: the ones its kind needs, each the kind of object its factory takes, and no other.
+
+        Python does not check annotations at run time.
+        """
+        kind = self.quick_connect_type
+        if not isinstance(kind, QuickConnectType):
+            fail(scope, "destination.quick_connect_type", f"be a QuickConnectType ({_TYPE_NAMES})", kind)
+        parts = _PARTS[kind]
+        given = {
+            "phone_number": self.target_phone_number,
+            "queue": self.target_queue,
+            "user": self.target_user,
+            "flow": self.target_flow,
+        }
+        for part, value in given.items():
+            if part not in parts and value is not None:
+                fail(scope, f"destination.{part}", f"not be given for a {kind.value} destination", value)
+        if "queue" in parts:
             check_kind(scope, "destination.queue", self.target_queue, IQueue, _kinds.QUEUE)
-        if self.target_user is not None:
+        if "user" in parts:
             check_kind(scope, "destination.user", self.target_user, IUser, _kinds.USER)
-        if self.target_flow is not None:
+        if "flow" in parts:
             check_kind(scope, "destination.flow", self.target_flow, IContactFlow, _kinds.CONTACT_FLOW)
-        if self.target_phone_number is not None and not isinstance(self.target_phone_number, str):
+        if "phone_number" in parts and not isinstance(self.target_phone_number, str):
             fail(scope, "destination.phone_number", "be a string in E.164 form", self.target_phone_number)
 
     def _check_flow_type(self, scope: Construct, flow: IContactFlow) -> None:
@@ -230,16 +265,10 @@ class _QuickConnectReference(ConnectReference):
         return self._type
 
 
-class QuickConnect(Resource):
+class QuickConnect(Resource, metaclass=ConstructEntryPoint):
     """A quick connect (``AWS::Connect::QuickConnect``) to an agent, a queue, a phone number or a flow.
 
     Agents see it only once it is associated with a queue they work: see ``QueueQuickConnectAssociation``.
-
-    :param instance: the instance the quick connect belongs to, in the stack's account and Region.
-    :param name: the name agents see, 1-127 characters, unique among the quick connects of the instance
-        across the app (Connect refuses a second one).
-    :param destination: where it transfers to, from ``QuickConnectDestination``.
-    :param description: 1-250 characters (default: none).
     """
 
     def __init__(
@@ -252,11 +281,22 @@ class QuickConnect(Resource):
         destination: QuickConnectDestination,
         description: str | None = None,
     ) -> None:
+        """Create a quick connect.
+
+        :param scope: the parent construct, in a stack.
+        :param id: the construct id.
+        :param instance: the instance the quick connect belongs to, in the stack's account and Region.
+        :param name: the name agents see, 1-127 characters, unique among the quick connects of the instance
+            across the app (Connect refuses a second one).
+        :param destination: where it transfers to, from ``QuickConnectDestination``.
+        :param description: 1-250 characters (default: none).
+        """
+        check_scope_and_id(scope, id)
         super().__init__(scope, id)
         remember_stack(self, stack_of(scope))
         check_kind(self, "instance", instance, IConnectInstance, _kinds.INSTANCE)
         check_instance_of(self, "destination", destination, QuickConnectDestination, _kinds.DESTINATION)
-        check_length(self, "name", name, minimum=1, maximum=127)
+        check_length(self, "name", name, minimum=1, maximum=127, required=True)
         check_length(self, "description", description, minimum=1, maximum=250)
         check_stack_environment(self, "instance", instance.instance_arn)
         destination.validate(self, instance.instance_arn)
@@ -274,6 +314,7 @@ class QuickConnect(Resource):
         )
 
     @staticmethod
+    @entry_point
     def from_quick_connect_arn(
         scope: Construct,
         id: str,
@@ -283,8 +324,15 @@ class QuickConnect(Resource):
     ) -> IQuickConnect:
         """Import a quick connect by ARN (``.../instance/<instanceId>/transfer-destination/<id>``).
 
-        :param quick_connect_type: its destination kind, if known (default: unknown).
+        :param scope: the parent construct.
+        :param id: the construct id.
+        :param quick_connect_arn: the quick connect's ARN, or a token.
+        :param quick_connect_type: its destination kind, if known (default: unknown, not checked).
         """
+        if quick_connect_type is not None:
+            quick_connect_type = enum_member(
+                construct_to_come(scope, id), "quick_connect_type", QuickConnectType, quick_connect_type
+            )
         return _QuickConnectReference.from_arn(scope, id, quick_connect_arn).of_type(quick_connect_type)
 
     @property
