@@ -81,6 +81,7 @@ class QueueQuickConnectAssociation(Resource, metaclass=ConstructEntryPoint):
         check_kind(self, "queue", queue, IQueue, _kinds.QUEUE)
         _check_is_a_list(self, quick_connects)
         self.queue = queue
+        """The queue the quick connects are offered on."""
         self._queue_key = _queue_identity(queue)
         retain = _retains(self, removal_policy)
         #: The quick connects listed, in order, keyed by ARN or token string to refuse duplicates (tokens that
@@ -108,6 +109,7 @@ class QueueQuickConnectAssociation(Resource, metaclass=ConstructEntryPoint):
                 **({"RemovalPolicy": "retain"} if retain else {}),
             },
         )
+        """The ``Custom::ConnectQueueQuickConnects`` resource."""
         if retain:
             self.resource.apply_removal_policy(RemovalPolicy.RETAIN)
         _Ownership.of(self._registry).associations.append(self)

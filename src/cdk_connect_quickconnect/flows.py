@@ -214,8 +214,8 @@ class _TransferFlowBase(Resource, metaclass=ConstructEntryPoint):
             self._check_prompt(prop, prompt)
         claim_name(self, "flow", instance.instance_arn, name)
         self._instance_arn = instance.instance_arn
-        #: The flow-language document the flow's content is rendered from.
         self.document = document
+        """The flow-language document the flow's content is rendered from."""
         self._resource = connect.CfnContactFlow(
             self,
             "Resource",
@@ -313,7 +313,9 @@ class AgentTransferFlow(_TransferFlowBase):
     """
 
     FLOW_TYPE = ContactFlowType.AGENT_TRANSFER
+    """The type of flow it is: ``AGENT_TRANSFER``."""
     DEFAULT_FLOW_NAME = "Default agent transfer"
+    """The name of the built-in flow of this type, in every instance (see :meth:`from_default`)."""
 
     def __init__(
         self,
@@ -374,7 +376,9 @@ class QueueTransferFlow(_TransferFlowBase):
     """
 
     FLOW_TYPE = ContactFlowType.QUEUE_TRANSFER
+    """The type of flow it is: ``QUEUE_TRANSFER``."""
     DEFAULT_FLOW_NAME = "Default queue transfer"
+    """The name of the built-in flow of this type, in every instance (see :meth:`from_default`)."""
 
     def __init__(
         self,

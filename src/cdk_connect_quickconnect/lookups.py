@@ -17,10 +17,10 @@ from ._arn import parse_arn
 from ._provider import ConnectHandlerProvider
 from ._validation import ConstructEntryPoint, check_length, check_scope_and_id, construct_to_come, fail
 
-#: The CloudFormation type of lookup resources.
 RESOURCE_TYPE = "Custom::ConnectLookup"
-#: The CDK context key holding ARNs that replace lookups, keyed by :func:`context_key`.
+"""The CloudFormation type of lookup resources."""
 CONTEXT_KEY = "connectLookups"
+"""The CDK context key holding ARNs that replace lookups, keyed by :func:`context_key`."""
 
 #: What each kind of lookup may call, and on which resource below the instance ARN ("" is the instance itself):
 #: each action only on the resource type the Service Authorization Reference gives it (tests/test_security.py
@@ -31,8 +31,8 @@ _READS: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {
     "user": ((("connect:SearchUsers", "connect:ListUsers"), ""),),
     "contact-flow": ((("connect:ListContactFlows",), "/contact-flow/*"),),
 }
-#: ListInstances has no resource-level permission in IAM: it can only be granted on "*".
 INSTANCE_READS = ("connect:ListInstances", "ds:DescribeDirectories")
+"""ListInstances has no resource-level permission in IAM: it can only be granted on "*"."""
 
 
 def context_key(kind: str, name: str, qualifier: str | None = None) -> str:
@@ -54,10 +54,10 @@ def arn_from_context(scope: Construct, kind: str, name: str, qualifier: str | No
     return str(arn) if arn is not None else None
 
 
-#: Every kind of lookup the handler answers.
 LOOKUP_KINDS = ("queue", "user", "contact-flow", "instance")
-#: The longest name (and ``refresh``) a lookup takes.
+"""Every kind of lookup the handler answers."""
 MAX_NAME_LENGTH = 256
+"""The longest name (and ``refresh``) a lookup takes."""
 
 
 def check_name_and_refresh(scope: Construct, id: str, name_property: str, name: Any, refresh: Any) -> None:
@@ -128,19 +128,20 @@ class ConnectLookup(Resource, metaclass=ConstructEntryPoint):
         properties: dict[str, Any] = {"Kind": kind, "Name": name}
         optional = {"InstanceArn": instance_arn, "ContactFlowType": flow_type, "Refresh": refresh}
         properties.update({key: value for key, value in optional.items() if value is not None})
-        #: The ``Custom::ConnectLookup`` resource.
         self.resource = CustomResource(
             self, "Resource", service_token=provider.service_token, resource_type=RESOURCE_TYPE, properties=properties
         )
+        """The ``Custom::ConnectLookup`` resource."""
         self._grant_reads(provider, kind, instance_arn)
-        #: The ARN found (``Fn::GetAtt Arn``).
         self.arn = self.resource.get_att_string("Arn")
-        #: The id found (``Fn::GetAtt Id``), the last segment of the ARN.
+        """The ARN found (``Fn::GetAtt Arn``)."""
         self.resource_id = self.resource.get_att_string("Id")
+        """The id found (``Fn::GetAtt Id``), the last segment of the ARN."""
         self._searched_instance_arn = instance_arn
-        #: What is looked up, so that two lookups of one resource can be recognised at synth.
         self.lookup_kind = kind
+        """The kind of resource looked up (``queue``, ``user``, ``contact-flow`` or ``instance``)."""
         self.lookup_name = name
+        """The name looked up."""
 
     @property
     def instance_arn(self) -> str:

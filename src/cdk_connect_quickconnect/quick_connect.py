@@ -46,8 +46,8 @@ class QuickConnectType(str, Enum):
     PHONE_NUMBER = "PHONE_NUMBER"
     QUEUE = "QUEUE"
     USER = "USER"
-    #: An agent-initiated flow run during an active contact (``FlowConfig``); chat channels only.
     FLOW = "FLOW"
+    """An agent-initiated flow run during an active contact (``FlowConfig``); chat channels only."""
 
 
 #: The flow type each kind of quick connect runs; a PHONE_NUMBER quick connect runs none.
@@ -82,30 +82,49 @@ class QuickConnectDestination:
         user: IUser | None = None,
         flow: IContactFlow | None = None,
     ) -> None:
-        #: The kind of quick connect this destination makes.
+        """A destination of ``quick_connect_type``; the factories give each kind exactly the parts it needs.
+
+        :param quick_connect_type: the kind of quick connect.
+        :param phone_number: the external number, for ``PHONE_NUMBER`` (default: none).
+        :param queue: the queue, for ``QUEUE`` (default: none).
+        :param user: the agent, for ``USER`` (default: none).
+        :param flow: the flow run, for ``USER``, ``QUEUE`` and ``FLOW`` (default: none).
+        """
         self.quick_connect_type = quick_connect_type
-        #: The external number, for a PHONE_NUMBER destination.
+        """The kind of quick connect this destination makes."""
         self.target_phone_number = phone_number
-        #: The queue, for a QUEUE destination.
+        """The external number, for a PHONE_NUMBER destination."""
         self.target_queue = queue
-        #: The agent, for a USER destination.
+        """The queue, for a QUEUE destination."""
         self.target_user = user
-        #: The flow run: the transfer flow of a QUEUE or USER destination, the flow itself of a FLOW one.
+        """The agent, for a USER destination."""
         self.target_flow = flow
+        """The flow run: the transfer flow of a QUEUE or USER destination, the flow itself of a FLOW one."""
 
     @staticmethod
     def user(user: IUser, flow: IContactFlow) -> QuickConnectDestination:
-        """Transfer to one agent, running ``flow`` (of type ``AGENT_TRANSFER``)."""
+        """Transfer to one agent, running ``flow`` (of type ``AGENT_TRANSFER``).
+
+        :param user: the agent.
+        :param flow: the transfer flow, e.g. ``AgentTransferFlow.from_default(...)``.
+        """
         return QuickConnectDestination(QuickConnectType.USER, user=user, flow=flow)
 
     @staticmethod
     def queue(queue: IQueue, flow: IContactFlow) -> QuickConnectDestination:
-        """Transfer to a queue, running ``flow`` (of type ``QUEUE_TRANSFER``)."""
+        """Transfer to a queue, running ``flow`` (of type ``QUEUE_TRANSFER``).
+
+        :param queue: the queue.
+        :param flow: the transfer flow, e.g. ``QueueTransferFlow.from_default(...)``.
+        """
         return QuickConnectDestination(QuickConnectType.QUEUE, queue=queue, flow=flow)
 
     @staticmethod
     def phone_number(phone_number: str) -> QuickConnectDestination:
-        """Transfer to, or call, an external number in E.164 form (``+18005550100``)."""
+        """Transfer to, or call, an external number.
+
+        :param phone_number: in E.164 form, e.g. ``+18005550100``.
+        """
         return QuickConnectDestination(QuickConnectType.PHONE_NUMBER, phone_number=phone_number)
 
     @staticmethod
@@ -115,6 +134,8 @@ class QuickConnectDestination:
         Connect accepts only inbound flows (type ``CONTACT_FLOW``) here, and runs them on chat contacts
         only (web chat, SMS, WhatsApp Business, Apple Messages for Business), not on voice. A flow of
         another declared type fails at synth; an imported flow without a declared type is not checked.
+
+        :param flow: the inbound flow to run.
         """
         return QuickConnectDestination(QuickConnectType.FLOW, flow=flow)
 
