@@ -252,9 +252,9 @@ def test_fails_when_a_second_association_targets_the_same_queue() -> None:
     with pytest.raises(ConnectValidationError) as raised:
         QueueQuickConnectAssociation(stack, "Second", queue=queue, quick_connects=[second])
     assert str(raised.value) == (
-        "'queue' must have one association per stack (already at Stack/First; add to it with "
-        "QueueQuickConnectAssociation.add_to_queue(...) or .add_quick_connects(...)), got 'Stack/BasicQueue' "
-        "(at Stack/Second)"
+        "'queue' must have one association per stack (already at Stack/First; add to that one with its "
+        "add_quick_connects(...), or use QueueQuickConnectAssociation.add_to_queue(queue, ...)), "
+        "got 'Stack/BasicQueue' (at Stack/Second)"
     )
 
 

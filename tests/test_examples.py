@@ -5,7 +5,6 @@ from __future__ import annotations
 import importlib.util
 import json
 import os
-import re
 import shutil
 import subprocess
 import sys
@@ -322,27 +321,3 @@ def test_the_pinned_cdk_cli_synthesizes_the_example_app(tmp_path: Path) -> None:
     for stack in ("SeedWalkthrough", "CustomPrompts", "OwnedQueue", "AgentInitiatedFlow", "AfterHours"):
         template = json.loads((tmp_path / "cdk.out" / f"{stack}.template.json").read_text())
         assert _resources_of_type(template, "AWS::Connect::QuickConnect"), stack
-
-
-def _readme_section(title: str) -> str:
-    text = (ROOT / "README.md").read_text()
-    start = text.index(f"## {title}\n")
-    end = text.find("\n## ", start + 1)
-    return text[start : end if end != -1 else len(text)]
-
-
-def test_the_readme_use_it_in_your_cdk_app_section_synthesizes() -> None:
-    section = _readme_section("Use it in your CDK app")
-    blocks = re.findall(r"```python\n(.*?)```", section, flags=re.S)
-    stack_module, app_lines = blocks[0], blocks[1]
-    namespace: dict[str, Any] = {}
-    exec(compile(stack_module, "README.md", "exec"), namespace)
-    arn = "arn:aws:connect:us-west-2:123456789012:instance/aaaaaaaa-bbbb-4ccc-8ddd-eeeeeeeeeeee"
-    app = cdk.App(context={"instanceArn": arn})
-    exec(compile(app_lines, "README.md", "exec"), {**namespace, "app": app, "cdk": cdk})
-    template = app.synth().get_stack_by_name("ContactCenterStack").template
-    types = {resource["Type"] for resource in template["Resources"].values()}
-
-    assert {"AWS::Connect::QuickConnect", "Custom::ConnectQueueQuickConnects", "Custom::ConnectLookup"} <= types
-    assert "cdk synth" in section
-    assert "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION" in section

@@ -104,8 +104,22 @@ def test_every_public_name_is_exported_lazily_from_its_module() -> None:
     assert set(package.__all__) == {*package._MODULES, "__version__"}
     for name in package._MODULES:
         value = getattr(package, name)
-        assert value.__module__.startswith("cdk_connect_quickconnect."), name
+        assert value.__module__ == "cdk_connect_quickconnect" or value.__module__.startswith(
+            "cdk_connect_quickconnect."
+        ), name
         assert value.__name__ == name
+
+
+def test_the_error_class_reads_as_the_packages() -> None:
+    """Tracebacks print ``cdk_connect_quickconnect.ConnectValidationError``, where users import it from."""
+    import cdk_connect_quickconnect as package
+    from cdk_connect_quickconnect import ConnectValidationError
+
+    assert ConnectValidationError is package.ConnectValidationError
+    assert f"{ConnectValidationError.__module__}.{ConnectValidationError.__qualname__}" == (
+        "cdk_connect_quickconnect.ConnectValidationError"
+    )
+    assert issubclass(ConnectValidationError, ValueError)
 
 
 def test_the_command_line_starts_without_aws_cdk_lib() -> None:

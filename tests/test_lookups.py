@@ -221,8 +221,9 @@ def test_looked_up_flows_are_type_checked() -> None:
 
 def test_fails_when_a_looked_up_name_is_empty() -> None:
     stack = _stack()
-    with pytest.raises(ConnectValidationError, match=r"'name' must be 1-256 characters, got '' \(0 characters\)"):
+    with pytest.raises(ConnectValidationError) as raised:
         Queue.from_queue_name(stack, "Q", _instance(stack), "")
+    assert str(raised.value) == "'queue_name' must be 1-256 characters, got '' (0 characters) (at Stack/Q)"
 
 
 def test_lookup_template_passes_cfn_lint_and_matches_snapshot(snapshot_json: SnapshotAssertion) -> None:

@@ -48,15 +48,17 @@ class ConnectArn:
 def parse_arn(scope: IConstruct, prop: str, arn: str, kind: str | None) -> ConnectArn | None:
     """Parse ``arn`` as the ARN of a ``kind`` (or of an instance when ``kind`` is None).
 
-    Returns None for an unresolved token; raises a validation error naming ``prop`` when malformed.
+    Returns None for an unresolved token; raises a validation error naming ``prop`` when malformed or not a string
+    (None included: a CDK context value that is not set).
     """
-    if is_token(arn):
+    if isinstance(arn, str) and is_token(arn):
         return None
-    match = _ARN.fullmatch(arn)
+    match = _ARN.fullmatch(arn) if isinstance(arn, str) else None
     expected_segment = ARN_SEGMENTS[kind] if kind else None
     shape = f"instance/<instanceId>/{expected_segment}/<id>" if expected_segment else "instance/<instanceId>"
     if not match or match["kind"] != expected_segment:
-        fail(scope, prop, f"be an Amazon Connect ARN 'arn:<partition>:connect:<region>:<account>:{shape}'", arn)
+        rule = f"be an Amazon Connect ARN 'arn:<partition>:connect:<region>:<account>:{shape}'"
+        fail(scope, prop, rule, arn, from_context=True)
     return ConnectArn(
         partition=match["partition"],
         region=match["region"],

@@ -122,9 +122,15 @@ def protocol_members(protocol: type) -> frozenset[str]:
 
 
 def what(value: Any) -> str:
-    """``value`` as a message shows it: a string quoted, a construct by class and path, else by class."""
+    """``value`` as a message shows it.
+
+    A string quoted, None and plain data (numbers, lists, dicts) as written, a construct by class and path, anything
+    else by class.
+    """
     if isinstance(value, str):
         return f"the string {describe(value)}"
+    if value is None or isinstance(value, (bool, int, float, dict, list, tuple)):
+        return describe(value)
     node = getattr(value, "node", None)
     path = getattr(node, "path", None)
     if isinstance(path, str):

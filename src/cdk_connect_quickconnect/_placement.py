@@ -9,16 +9,23 @@ The registry and each stack's facts are found once per stack (``_tree``), not on
 
 from __future__ import annotations
 
+import os
 from typing import Any
+from weakref import WeakSet
 
+from aws_cdk import Annotations, Stack
 from constructs import Construct, IConstruct
 
-from ._arn import parse_arn
+from ._arn import ConnectArn, parse_arn
 from ._tree import facts_of, only_child, stack_of
 from ._validation import fail, is_token
 
 #: The construct id of the registry under the app root.
 REGISTRY_ID = "CdkConnectQuickConnectRegistry"
+#: The id of the warning on an environment-agnostic stack (``Annotations.of(stack).acknowledge_warning(...)``).
+ENVIRONMENT_AGNOSTIC_WARNING = "cdk-connect-quickconnect:environmentAgnosticStack"
+#: Where the CDK CLI puts the account and Region of the AWS profile it runs with, for apps to read.
+CLI_DEFAULTS = {"account": "CDK_DEFAULT_ACCOUNT", "Region": "CDK_DEFAULT_REGION"}
 
 
 class _AppRegistry(Construct):
@@ -110,7 +117,8 @@ def check_stack_environment(
 ) -> None:
     """Fail when a concrete ARN (of an instance, or of a ``kind``) names another account or Region than the stack's.
 
-    Only concrete stack values are compared: an environment-agnostic stack cannot be checked.
+    An environment-agnostic stack cannot be checked: it gets one warning saying so (:func:`warn_environment_agnostic`).
+    A stack value that is what the CDK CLI set ``CDK_DEFAULT_ACCOUNT`` / ``CDK_DEFAULT_REGION`` to is named as such.
 
     :param why: the reason the message gives (default: CloudFormation creates resources only where the stack is).
     """
@@ -118,7 +126,40 @@ def check_stack_environment(
     if parsed is None:
         return
     facts = facts_of(scope)
-    compared = (("Region", parsed.region, facts.region), ("account", parsed.account, facts.account))
+    compared = (("account", parsed.account, facts.account), ("Region", parsed.region, facts.region))
+    unknown = [part for part, _, stack_value in compared if is_token(stack_value)]
+    if unknown:
+        warn_environment_agnostic(scope, unknown, parsed)
     for part, arn_value, stack_value in compared:
         if not is_token(stack_value) and arn_value != stack_value:
-            fail(scope, prop, f"be in the stack's {part} {stack_value} ({why})", arn)
+            fail(scope, prop, f"be in the stack's {part} {stack_value}{_where_from(part, stack_value)} ({why})", arn)
+
+
+def _where_from(part: str, stack_value: str) -> str:
+    """Says so when the stack's value is the CDK CLI's default (the same value given explicitly reads the same)."""
+    variable = CLI_DEFAULTS[part]
+    if os.environ.get(variable) != stack_value:
+        return ""
+    return f", taken from {variable} (the CDK CLI sets it from your AWS profile; give the stack's env to choose)"
+
+
+#: The stacks already warned, so that each gets one warning however many resources it has.
+_WARNED: WeakSet[Stack] = WeakSet()
+
+
+def warn_environment_agnostic(scope: IConstruct, unknown: list[str], example: ConnectArn) -> None:
+    """Warn, once per stack, that the account and Region checks cannot run; acknowledgeable by its id."""
+    stack = stack_of(scope)
+    if stack in _WARNED:
+        return
+    _WARNED.add(stack)
+    parts = f"{' and '.join(unknown)} {'are' if len(unknown) > 1 else 'is'}"
+    message = (
+        f"This stack is environment-agnostic (its {parts} unknown at synth), so cdk-connect-quickconnect cannot check "
+        "that the Connect resources it uses are in the stack's account and Region: the instance of each quick "
+        "connect and flow, and the queue of each association (a mismatch would fail during cdk deploy instead). "
+        f'Give the stack env=cdk.Environment(account="{example.account}", region="{example.region}") (the '
+        'instance\'s), or env=cdk.Environment(account=os.environ["CDK_DEFAULT_ACCOUNT"], '
+        'region=os.environ["CDK_DEFAULT_REGION"]) for the AWS profile the CDK CLI runs with.'
+    )
+    Annotations.of(stack).add_warning_v2(ENVIRONMENT_AGNOSTIC_WARNING, message)

@@ -7,7 +7,7 @@ ARN, the instance and the id come from.
 
 from __future__ import annotations
 
-from typing import ClassVar, TypeVar, cast
+from typing import ClassVar, TypeVar
 from weakref import WeakKeyDictionary
 
 from aws_cdk import CfnResource, Resource, Stack
@@ -17,6 +17,7 @@ from constructs import Construct, Node
 from ._arn import environment_arn, instance_arn_of, resource_id_of
 from ._resource import IConnectResource
 from ._tree import remember_stack, stack_of
+from ._validation import construct_to_come
 from .lookups import ConnectLookup
 
 _Reference = TypeVar("_Reference", bound="ConnectReference")
@@ -27,27 +28,6 @@ class ImportedArn(Resource):
 
     def __init__(self, scope: Construct, id: str, arn: str) -> None:
         super().__init__(scope, id, environment_from_arn=environment_arn(arn))
-
-
-class _PathOf:
-    """Stands for a construct not created yet where only its path is read (``_validation.fail`` reads ``node.path``)."""
-
-    def __init__(self, scope: Construct, id: str) -> None:
-        self._scope = scope
-        self._id = id
-
-    @property
-    def node(self) -> _PathOf:
-        return self
-
-    @property
-    def path(self) -> str:
-        return f"{self._scope.node.path}/{self._id}"
-
-
-def construct_to_come(scope: Construct, id: str) -> Construct:
-    """What messages name a construct not created yet by: ``scope``'s path and ``id`` (``fail`` reads only that)."""
-    return cast(Construct, _PathOf(scope, id))
 
 
 #: Imports by ARN whose construct is not created yet, by scope and id: a second import with the same id in the same

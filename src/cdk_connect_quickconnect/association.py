@@ -30,7 +30,15 @@ from ._placement import _AppRegistry, check_stack_environment, instance_key, sam
 from ._provider import ConnectHandlerProvider
 from ._reference import ConnectReference, owner_of, path_of
 from ._tree import facts_of, remember_stack, stack_of
-from ._validation import ConnectValidationError, describe, fail, is_token
+from ._validation import (
+    ConnectValidationError,
+    ConstructEntryPoint,
+    check_scope_and_id,
+    describe,
+    entry_point,
+    fail,
+    is_token,
+)
 from .lookups import ConnectLookup
 from .queue import IQueue
 from .quick_connect import IQuickConnect
@@ -44,7 +52,7 @@ ASSOCIATION_ACTIONS = ("connect:AssociateQueueQuickConnects", "connect:Disassoci
 LIST_ACTIONS = ("connect:ListQueueQuickConnects",)
 
 
-class QueueQuickConnectAssociation(Resource):
+class QueueQuickConnectAssociation(Resource, metaclass=ConstructEntryPoint):
     """Associates quick connects with a queue (``Custom::ConnectQueueQuickConnects``).
 
     Quick connects already on the queue (added in the console or by another stack) are left as they are;
@@ -53,6 +61,8 @@ class QueueQuickConnectAssociation(Resource):
 
     One quick connect on one queue has one owner in the app: a second association anywhere in the app
     listing it on the same queue, or a ``CfnQueue`` whose own ``QuickConnectArns`` lists it, fails at synth.
+    A queue has at most one association per stack: grow it with :meth:`add_quick_connects`, or let
+    :meth:`add_to_queue` find or create it.
 
     The removal policy works as on any L2: the constructor's ``removal_policy``, :meth:`apply_removal_policy`,
     ``RemovalPolicies.of(scope)``, an Aspect or the L1 (``node.default_child``) all set the resource's
@@ -73,12 +83,24 @@ class QueueQuickConnectAssociation(Resource):
         quick_connects: Sequence[IQuickConnect],
         removal_policy: RemovalPolicy | None = None,
     ) -> None:
+        """Create the association of ``quick_connects`` with ``queue``.
+
+        :param scope: the parent construct, in a stack in the queue's account and Region.
+        :param id: the construct id.
+        :param queue: the queue agents work: imported (``Queue.from_queue_arn``), looked up
+            (``Queue.from_queue_name``) or of this app (``Queue.from_cfn_queue``).
+        :param quick_connects: the quick connects to offer on it; at least one, no duplicates, same instance.
+        :param removal_policy: what deleting the resource (or its stack) does to the associations; default:
+            ``RemovalPolicy.DESTROY``, they are removed. ``RemovalPolicy.RETAIN`` keeps them on the queue.
+        """
+        check_scope_and_id(scope, id)
         super().__init__(scope, id)
         remember_stack(self, stack_of(scope))
         check_kind(self, "queue", queue, IQueue, _kinds.QUEUE)
         _check_is_a_list(self, quick_connects)
         _check_removal_policy(self, "removal_policy", removal_policy)
         self.queue = queue
+        """The queue the quick connects are offered on."""
         #: The queue's identity in the app's registry of associations (see :func:`queue_identity`).
         self._queue_identity = queue_identity(queue)
         #: The quick connects listed, in order, keyed by ARN or token string to refuse duplicates (tokens that
@@ -107,6 +129,7 @@ class QueueQuickConnectAssociation(Resource):
                 "RemovalPolicy": Lazy.any(removal),
             },
         )
+        """The ``Custom::ConnectQueueQuickConnects`` resource."""
         cfn_resource = self.resource.node.default_child
         assert isinstance(cfn_resource, CfnResource)
         removal.cfn_resource = cfn_resource
@@ -129,11 +152,16 @@ class QueueQuickConnectAssociation(Resource):
         provider.grant_stack_reads(self.resource)
 
     @staticmethod
+    @entry_point
     def add_to_queue(queue: IQueue, *quick_connects: IQuickConnect) -> QueueQuickConnectAssociation:
         """Make ``quick_connects`` available on ``queue``: one association per queue per stack, created if needed.
 
         The first call creates the association below the queue's construct (id ``QuickConnects``); later calls,
-        and an association created explicitly for the queue in that stack, are extended instead.
+        and an association created explicitly for the queue in that stack, are extended instead
+        (:meth:`add_quick_connects`).
+
+        :param queue: the queue, as the constructor takes it.
+        :param quick_connects: the quick connects to add to the queue's association (at least one in all).
         """
         if not implements(queue, IQueue):
             raise ConnectValidationError(
@@ -152,8 +180,12 @@ class QueueQuickConnectAssociation(Resource):
         """The quick connects this resource makes available on the queue."""
         return tuple(self._listed.values())
 
+    @entry_point
     def add_quick_connects(self, *quick_connects: IQuickConnect) -> None:
-        """Also make ``quick_connects`` available on the queue; duplicates and other instances fail at synth."""
+        """Also make ``quick_connects`` available on the queue; duplicates and other instances fail at synth.
+
+        :param quick_connects: more quick connects for the queue.
+        """
         for quick_connect in quick_connects:
             check_kind(self, "quick_connects", quick_connect, IQuickConnect, _kinds.QUICK_CONNECT)
             self._check_same_instance(quick_connect)
@@ -367,8 +399,8 @@ class _Associations:
             fail(
                 association,
                 "queue",
-                f"have one association per stack (already at {other.node.path}; add to it with "
-                "QueueQuickConnectAssociation.add_to_queue(...) or .add_quick_connects(...))",
+                f"have one association per stack (already at {other.node.path}; add to that one with its "
+                "add_quick_connects(...), or use QueueQuickConnectAssociation.add_to_queue(queue, ...))",
                 path_of(association.queue),
             )
         self.by_queue.setdefault(identity, []).append(association)

@@ -16,18 +16,22 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar
 from xml.etree import ElementTree
 
-#: The only flow-language version Connect accepts.
 FLOW_LANGUAGE_VERSION = "2019-10-30"
-#: Connect's limit on actions in one flow.
+"""The only flow-language version Connect accepts."""
 MAX_ACTIONS = 250
-#: Connect's limit on the characters of a flow's content.
+"""Connect's limit on actions in one flow."""
 MAX_CONTENT_LENGTH = 256_000
-#: Connect's limit on an action identifier's length.
+"""Connect's limit on the characters of a flow's content."""
 MAX_IDENTIFIER_LENGTH = 50
-#: Text for text-to-speech or chat: "a maximum of 3,000 billed characters (6,000 total characters)"
-#: (admin guide, Play prompt block). SSML tags count toward the total only; plain text is all billed.
+"""Connect's limit on an action identifier's length."""
 MAX_PROMPT_BILLED_CHARACTERS = 3_000
+"""The most billed characters of a prompt's text or SSML (outside its tags; plain text is all billed).
+
+Text for text-to-speech or chat: "a maximum of 3,000 billed characters (6,000 total characters)" (admin guide,
+Play prompt block).
+"""
 MAX_PROMPT_TOTAL_CHARACTERS = 6_000
+"""The most characters of a prompt's SSML, its tags included."""
 
 #: A phone number in E.164 form, as ``AWS::Connect::QuickConnect`` (``PhoneConfig.PhoneNumber``) and the flow
 #: language (``ThirdPartyPhoneNumber``) take it.
@@ -120,22 +124,36 @@ class Prompt:
     """
 
     def __init__(self, key: str, value: str) -> None:
+        """A prompt of ``key`` (``Text``, ``SSML`` or ``PromptId``), as the factories make it.
+
+        :param key: the ``MessageParticipant`` parameter the value goes in.
+        :param value: the text, SSML or prompt ARN.
+        """
         self._key = key
         self._value = value
 
     @staticmethod
     def text(text: str) -> Prompt:
-        """Text spoken by Amazon Polly."""
+        """Text spoken by Amazon Polly (or sent, in a chat).
+
+        :param text: at most 3,000 characters.
+        """
         return Prompt("Text", text)
 
     @staticmethod
     def ssml(ssml: str) -> Prompt:
-        """SSML spoken by Amazon Polly, e.g. ``<speak>Transferring now.</speak>``."""
+        """SSML spoken by Amazon Polly, e.g. ``<speak>Transferring now.</speak>``.
+
+        :param ssml: well-formed XML with ``<speak>`` as its root; at most 6,000 characters, 3,000 outside tags.
+        """
         return Prompt("SSML", ssml)
 
     @staticmethod
     def from_prompt_arn(prompt_arn: str) -> Prompt:
-        """An audio prompt stored in the instance, by ARN (or id)."""
+        """An audio prompt stored in the instance, by ARN (or id).
+
+        :param prompt_arn: the prompt's ARN or id, or a token (a ``CfnPrompt``'s ``attr_prompt_arn``).
+        """
         return Prompt("PromptId", prompt_arn)
 
     @property
@@ -152,7 +170,7 @@ class Prompt:
         """Every reason Connect would refuse this prompt, empty when it is fine (the value must be concrete)."""
         value = self._value
         if not isinstance(value, str):
-            return [f"must be a string, not a {type(value).__name__}"]
+            return ["must be a string (text, SSML or a prompt ARN)"]
         if not value.strip():
             return ["must not be empty"]
         if self._key == "Text" and len(value) > MAX_PROMPT_BILLED_CHARACTERS:
@@ -203,7 +221,9 @@ class ErrorBranch:
     """Where to go when an action raises ``error_type`` (e.g. ``NoMatchingError``)."""
 
     error_type: str
+    """The error, e.g. ``NoMatchingError`` or ``QueueAtCapacity``."""
     next_action: str
+    """The identifier of the action to go to."""
 
     def to_json(self) -> dict[str, str]:
         """The flow-language form."""
@@ -215,8 +235,11 @@ class ConditionBranch:
     """Where to go when the action's result satisfies ``operator`` over ``operands``."""
 
     operator: str
+    """The comparison, e.g. ``Equals`` or ``NumberGreaterThan``."""
     operands: tuple[str, ...]
+    """What the action's result is compared with."""
     next_action: str
+    """The identifier of the action to go to."""
 
     def to_json(self) -> dict[str, Any]:
         """The flow-language form."""
@@ -231,8 +254,10 @@ class Action(ABC):
     """One flow-language action; subclasses set ``TYPE`` and say their parameters and transitions."""
 
     TYPE: ClassVar[str]
+    """The action's flow-language ``Type``."""
 
     identifier: str
+    """The action's ``Identifier``, unique in its flow (at most 50 characters, no ``%:()\\/=$,;[]{}``)."""
 
     @abstractmethod
     def parameters(self) -> dict[str, Any]:
@@ -283,10 +308,14 @@ class MessageParticipant(Action):
     """Play a prompt to the participant, then continue (the console's *Play prompt* block)."""
 
     TYPE: ClassVar[str] = "MessageParticipant"
+    """The flow-language ``Type``, ``MessageParticipant``."""
 
     prompt: Prompt
+    """What is played."""
     then: str
+    """The identifier of the next action."""
     on_error: str | None = None
+    """Where ``NoMatchingError`` goes (default: no error branch)."""
 
     def parameters(self) -> dict[str, Any]:
         """One of ``Text``, ``SSML`` or ``PromptId``."""
@@ -306,11 +335,17 @@ class UpdateContactTargetQueue(Action):
     """Set the working queue (the console's *Set working queue* block), to a queue or to an agent."""
 
     TYPE: ClassVar[str] = "UpdateContactTargetQueue"
+    """The flow-language ``Type``, ``UpdateContactTargetQueue``."""
 
     then: str
+    """The identifier of the next action."""
     on_error: str
+    """Where ``NoMatchingError`` goes."""
     agent_id: str | None = None
+    """The agent whose queue becomes the working queue: an id, an ARN or a JSONPath such as ``$.Agent.ARN``
+    (give exactly one of ``agent_id`` and ``queue_id``)."""
     queue_id: str | None = None
+    """The queue that becomes the working queue: an id, an ARN or a JSONPath (give exactly one of the two)."""
 
     def __post_init__(self) -> None:
         if (self.agent_id is None) == (self.queue_id is None):
@@ -334,10 +369,14 @@ class TransferContactToQueue(Action):
     """Transfer the contact to the working queue (the console's *Transfer to queue* block)."""
 
     TYPE: ClassVar[str] = "TransferContactToQueue"
+    """The flow-language ``Type``, ``TransferContactToQueue``."""
 
     then: str
+    """Where the flow goes after the transfer was placed."""
     on_at_capacity: str
+    """Where it goes when the queue is at capacity (``QueueAtCapacity``)."""
     on_error: str
+    """Where it goes on any other failure (``NoMatchingError``)."""
 
     def parameters(self) -> dict[str, Any]:
         """No parameters: the working queue set before is used."""
@@ -360,10 +399,14 @@ class CheckHoursOfOperation(Action):
     """Branch on whether the working queue is within its hours of operation."""
 
     TYPE: ClassVar[str] = "CheckHoursOfOperation"
+    """The flow-language ``Type``, ``CheckHoursOfOperation``."""
 
     when_open: str
+    """Where the flow goes within the hours."""
     when_closed: str
+    """Where it goes outside them."""
     on_error: str
+    """Where it goes on an error (``NoMatchingError``)."""
 
     def parameters(self) -> dict[str, Any]:
         """No parameters: the working queue's hours are checked."""
@@ -390,10 +433,14 @@ class CheckAgentsStaffed(Action):
     """Branch on whether the working queue has agents staffed (``CheckMetricData`` ``NumberOfAgentsStaffed``)."""
 
     TYPE: ClassVar[str] = "CheckMetricData"
+    """The flow-language ``Type``, ``CheckMetricData``."""
 
     when_staffed: str
+    """Where the flow goes when at least one agent is staffed."""
     when_unstaffed: str
+    """Where it goes when none is (``NoMatchingCondition``)."""
     on_error: str
+    """Where it goes on an error (``NoMatchingError``)."""
 
     def parameters(self) -> dict[str, Any]:
         """The metric checked."""
@@ -420,6 +467,7 @@ class DisconnectParticipant(Action):
     """End the flow (the console's *Disconnect / hang up* block)."""
 
     TYPE: ClassVar[str] = "DisconnectParticipant"
+    """The flow-language ``Type``, ``DisconnectParticipant``."""
 
     def parameters(self) -> dict[str, Any]:
         """No parameters."""
@@ -524,7 +572,9 @@ class FlowDocument:
     """A flow: the first action to run and every action, in order."""
 
     start_action: str
+    """The identifier of the action the flow starts with."""
     actions: Sequence[Action] = field(default_factory=tuple)
+    """Every action of the flow, in order."""
 
     def by_identifier(self) -> Mapping[str, Action]:
         """The actions keyed by identifier."""
@@ -695,14 +745,16 @@ class FlowLayout:
     """
 
     cells: Mapping[str, tuple[int, int]]
+    """Each action's (column, row) in the designer's grid, by identifier."""
 
-    #: Where the designer's entry point is drawn.
     ENTRY_POINT: ClassVar[tuple[int, int]] = (40, 40)
-    #: The first column's left edge, right of the entry point.
+    """Where the designer's entry point is drawn."""
     FIRST_COLUMN_X: ClassVar[int] = 240
-    #: Horizontal and vertical distance between blocks, wide enough for the designer's block cards.
+    """The first column's left edge, right of the entry point."""
     COLUMN_WIDTH: ClassVar[int] = 300
+    """Horizontal distance between blocks, wide enough for the designer's block cards."""
     ROW_HEIGHT: ClassVar[int] = 220
+    """Vertical distance between blocks."""
 
     def position(self, identifier: str) -> dict[str, int]:
         """The designer coordinates of an action."""

@@ -20,7 +20,21 @@ from ._placement import _AppRegistry, check_stack_environment, claim_name, claim
 from ._reference import ConnectReference, path_of
 from ._resource import IConnectResource
 from ._transfer_documents import Fallback, Whispers, agent_transfer_document, queue_transfer_document
-from ._validation import ConnectValidationError, check_length, check_pattern, describe, fail, fail_at, is_token
+from ._validation import (
+    ConnectValidationError,
+    ConstructEntryPoint,
+    check_flag,
+    check_length,
+    check_pattern,
+    check_scope_and_id,
+    construct_to_come,
+    describe,
+    entry_point,
+    enum_member,
+    fail,
+    fail_at,
+    is_token,
+)
 from .flow_language import (
     DEFAULT_THIRD_PARTY_TIMEOUT_SECONDS,
     E164,
@@ -33,7 +47,7 @@ from .flow_language import (
     content_length_problems,
 )
 from .instance import IConnectInstance
-from .lookups import ConnectLookup, arn_from_context
+from .lookups import ConnectLookup, arn_from_context, check_name_and_refresh
 from .queue import IQueue
 
 #: The flows every instance has (admin guide, *Default flows*: "They all start with Default in their name"). Connect
@@ -126,18 +140,25 @@ class ContactFlow:
     """Factories for a contact flow that exists already (a built-in flow, or one made elsewhere)."""
 
     @staticmethod
+    @entry_point
     def from_contact_flow_arn(
         scope: Construct, id: str, contact_flow_arn: str, *, flow_type: ContactFlowType | None = None
     ) -> IContactFlow:
         """Import a flow by ARN.
 
-        :param contact_flow_arn: ``arn:<partition>:connect:<region>:<account>:instance/<id>/contact-flow/<id>``.
+        :param scope: the parent construct.
+        :param id: the construct id.
+        :param contact_flow_arn: ``arn:<partition>:connect:<region>:<account>:instance/<id>/contact-flow/<id>``,
+            or a token.
         :param flow_type: the flow's type, checked against where the flow is used
             (default: unknown, not checked).
         """
+        if flow_type is not None:
+            flow_type = enum_member(construct_to_come(scope, id), "flow_type", ContactFlowType, flow_type)
         return _ContactFlowReference.from_arn(scope, id, contact_flow_arn).of_type(flow_type)
 
     @staticmethod
+    @entry_point
     def from_contact_flow_name(
         scope: Construct,
         id: str,
@@ -152,9 +173,15 @@ class ContactFlow:
         When CDK context ``connectLookups`` has ``"<instance>/contact-flow:<TYPE>:<name>"`` (the instance's alias,
         or its id when given by ARN), that ARN is used instead.
 
+        :param scope: the parent construct.
+        :param id: the construct id.
+        :param instance: the instance searched.
+        :param contact_flow_name: the flow's exact, case-sensitive name.
+        :param flow_type: the flow's type (``ListContactFlows`` is searched by type).
         :param refresh: change it to force the lookup to run again (default: runs when name or type change).
         """
         check_kind(scope, "instance", instance, IConnectInstance, _kinds.INSTANCE, child=id)
+        check_name_and_refresh(scope, id, "contact_flow_name", contact_flow_name, refresh)
         flow_type = _flow_type_of(f"{scope.node.path}/{id}", flow_type)
         arn = arn_from_context(scope, id, "contact-flow", contact_flow_name, flow_type.value, instance=instance)
         if arn is not None:
@@ -378,7 +405,7 @@ def _check_flow_type(scope: IConstruct, prop: str, flow: IContactFlow, allowed: 
 _DocumentBuilder = Callable[[Mapping[str, Fallback | None], Whispers], FlowDocument]
 
 
-class _TransferFlowBase(Resource):
+class _TransferFlowBase(Resource, metaclass=ConstructEntryPoint):
     """A flow this app creates from a :class:`FlowDocument`; the L1 is the child ``Resource``.
 
     Subclasses pass their prompts, fallbacks and whisper flows by property name, and a function that builds their
@@ -403,9 +430,10 @@ class _TransferFlowBase(Resource):
         fallbacks: Mapping[str, TransferFallback | None] | None = None,
         whispers: Mapping[str, IContactFlow | None] | None = None,
     ) -> None:
+        check_scope_and_id(scope, id)
         super().__init__(scope, id)
         check_kind(self, "instance", instance, IConnectInstance, _kinds.INSTANCE)
-        check_length(self, "name", name, minimum=1, maximum=127)
+        check_length(self, "name", name, minimum=1, maximum=127, required=True)
         check_length(self, "description", description, minimum=1, maximum=500)
         _check_not_built_in(self, name)
         check_stack_environment(self, "instance", instance.instance_arn)
@@ -414,8 +442,8 @@ class _TransferFlowBase(Resource):
         claim_name(self, "flow", instance.instance_arn, name)
         self._instance_arn = instance.instance_arn
         rendered = self._checked_fallbacks(fallbacks or {})
-        #: The flow-language document the flow's content is rendered from.
         self.document = document(rendered, self._checked_whispers(whispers or {}))
+        """The flow-language document the flow's content is rendered from."""
         self._resource = connect.CfnContactFlow(
             self,
             "Resource",
@@ -488,6 +516,7 @@ class _TransferFlowBase(Resource):
         return content
 
     @classmethod
+    @entry_point
     def from_default(
         cls, scope: Construct, id: str, instance: IConnectInstance, *, refresh: str | None = None
     ) -> IContactFlow:
@@ -495,6 +524,9 @@ class _TransferFlowBase(Resource):
 
         Looked up by name at deploy time, like :meth:`ContactFlow.from_contact_flow_name`.
 
+        :param scope: the parent construct.
+        :param id: the construct id.
+        :param instance: the instance searched.
         :param refresh: change it to force the lookup to run again (default: runs when the instance changes).
         """
         return ContactFlow.from_contact_flow_name(
@@ -533,7 +565,8 @@ class AgentTransferFlow(_TransferFlowBase):
 
     It plays ``prompt`` (to the agent transferring), sets the working queue to the chosen agent, transfers
     to that queue and disconnects; if the transfer cannot be placed it plays ``failure_prompt`` first. With
-    fallbacks, the caller goes elsewhere instead of being hung up on.
+    fallbacks, the caller goes elsewhere instead of being hung up on. ``AgentTransferFlow.from_default`` looks up the
+    built-in flow instead.
 
     :param instance: the instance the flow belongs to.
     :param name: the flow name, 1-127 characters, not one of the instance's built-in flows.
@@ -552,7 +585,9 @@ class AgentTransferFlow(_TransferFlowBase):
     """
 
     FLOW_TYPE = ContactFlowType.AGENT_TRANSFER
+    """The type of flow it is: ``AGENT_TRANSFER``."""
     DEFAULT_FLOW_NAME = "Default agent transfer"
+    """The name of the built-in flow of this type, in every instance (see :meth:`from_default`)."""
 
     def __init__(
         self,
@@ -569,6 +604,17 @@ class AgentTransferFlow(_TransferFlowBase):
         agent_whisper_flow: IContactFlow | None = None,
         customer_whisper_flow: IContactFlow | None = None,
     ) -> None:
+        """Create the flow.
+
+        :param scope: the parent construct, in a stack.
+        :param id: the construct id.
+        :param instance: the instance the flow belongs to.
+        :param name: the flow name, 1-127 characters, unique among the flows of the instance across the app.
+        :param description: the flow description, 1-500 characters (default: none).
+        :param prompt: what is played before the transfer, text or a :class:`Prompt`
+            (default: "Transferring now...", as the built-in flow).
+        :param failure_prompt: what is played when the transfer fails (default: "Failed to transfer.").
+        """
         prompts = {"prompt": as_prompt(prompt), "failure_prompt": as_prompt(failure_prompt)}
 
         def document(fallbacks: Mapping[str, Fallback | None], whispers: Whispers) -> FlowDocument:
@@ -600,6 +646,7 @@ class QueueTransferFlow(_TransferFlowBase):
     off), plays ``prompt``, transfers to the queue and disconnects; when the queue is closed, unstaffed or
     the transfer fails, it plays the matching goodbye prompt and disconnects, unless a fallback for that
     condition sends the caller elsewhere (another queue, an external number, another flow).
+    ``QueueTransferFlow.from_default`` looks up the built-in flow instead.
 
     :param instance: the instance the flow belongs to.
     :param name: the flow name, 1-127 characters, not one of the instance's built-in flows.
@@ -626,7 +673,9 @@ class QueueTransferFlow(_TransferFlowBase):
     """
 
     FLOW_TYPE = ContactFlowType.QUEUE_TRANSFER
+    """The type of flow it is: ``QUEUE_TRANSFER``."""
     DEFAULT_FLOW_NAME = "Default queue transfer"
+    """The name of the built-in flow of this type, in every instance (see :meth:`from_default`)."""
 
     def __init__(
         self,
@@ -649,6 +698,24 @@ class QueueTransferFlow(_TransferFlowBase):
         agent_whisper_flow: IContactFlow | None = None,
         customer_whisper_flow: IContactFlow | None = None,
     ) -> None:
+        """Create the flow.
+
+        :param scope: the parent construct, in a stack.
+        :param id: the construct id.
+        :param instance: the instance the flow belongs to.
+        :param name: the flow name, 1-127 characters, unique among the flows of the instance across the app.
+        :param description: the flow description, 1-500 characters (default: none).
+        :param prompt: played before the transfer, text or a :class:`Prompt` (default: "Now transferring.").
+        :param check_hours_of_operation: whether to check the queue's hours first (default: True).
+        :param check_staffing: whether to check that agents are staffed first (default: True).
+        :param closed_prompt: played out of hours (default: "The queue is closed right now. Goodbye.").
+        :param unstaffed_prompt: played with no staffed agent
+            (default: "No agents are available right now. Goodbye.").
+        :param failure_prompt: played when the transfer fails (default: "Failed to transfer. Goodbye.").
+        """
+        check_scope_and_id(scope, id)
+        check_flag(construct_to_come(scope, id), "check_hours_of_operation", check_hours_of_operation)
+        check_flag(construct_to_come(scope, id), "check_staffing", check_staffing)
         prompts = {
             "prompt": as_prompt(prompt),
             "closed_prompt": as_prompt(closed_prompt),

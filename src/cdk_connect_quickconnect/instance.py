@@ -8,8 +8,9 @@ from constructs import Construct, Node
 
 from ._arn import instance_id_of
 from ._placement import register_instance_alias
-from ._reference import ConnectReference, construct_to_come
-from .lookups import ConnectLookup, arn_from_context
+from ._reference import ConnectReference
+from ._validation import construct_to_come, entry_point
+from .lookups import ConnectLookup, arn_from_context, check_name_and_refresh
 
 
 @runtime_checkable
@@ -62,20 +63,23 @@ class ConnectInstance:
     """Factories for an existing Amazon Connect instance.
 
     CloudFormation can create an instance (``aws_connect.CfnInstance``), but most contact centres already
-    have one: import it by ARN and pass it to every construct of this library.
+    have one: import it by ARN (or look it up by alias) and pass it to every construct of this library.
     """
 
     @staticmethod
+    @entry_point
     def from_instance_arn(scope: Construct, id: str, instance_arn: str) -> IConnectInstance:
         """Import an instance by ARN; a malformed concrete ARN fails at synth.
 
         :param scope: the parent construct.
         :param id: the construct id.
-        :param instance_arn: ``arn:<partition>:connect:<region>:<account>:instance/<instanceId>``, or a token.
+        :param instance_arn: the instance ARN, ``arn:<partition>:connect:<region>:<account>:instance/<instanceId>``,
+            or a token.
         """
         return _InstanceReference.from_instance_arn(scope, id, instance_arn)
 
     @staticmethod
+    @entry_point
     def from_instance_alias(
         scope: Construct, id: str, instance_alias: str, *, refresh: str | None = None
     ) -> IConnectInstance:
@@ -85,8 +89,12 @@ class ConnectInstance:
         pinned lookups in this instance are keyed by its alias (``"<alias>/queue:BasicQueue"``).
         ``connect:ListInstances`` has no resource-level permission, so this grants it on ``*``.
 
+        :param scope: the parent construct.
+        :param id: the construct id.
+        :param instance_alias: the instance alias, exactly as in the Connect console.
         :param refresh: change it to force the lookup to run again (default: runs when the alias changes).
         """
+        check_name_and_refresh(scope, id, "instance_alias", instance_alias, refresh)
         arn = arn_from_context(scope, id, "instance", instance_alias)
         if arn is not None:
             reference = _InstanceReference.from_instance_arn(scope, id, arn)

@@ -15,15 +15,22 @@ import jsii
 from aws_cdk import Annotations, CfnResource, RemovalPolicy, Resource
 from constructs import Construct, IConstruct, IValidation
 
-from ._arn import concrete_instance_id
+from ._arn import concrete_instance_id, parse_arn
 from ._pin_keys import CONTEXT_KEY, LOOKUP_KINDS, context_key
 from ._placement import _AppRegistry
 from ._provider import ConnectHandlerProvider
 from ._tree import facts_of, stack_of
-from ._validation import check_length, fail, fail_at
+from ._validation import (
+    ConstructEntryPoint,
+    check_length,
+    check_scope_and_id,
+    construct_to_come,
+    fail,
+    fail_at,
+)
 
-#: The CloudFormation type of lookup resources.
 RESOURCE_TYPE = "Custom::ConnectLookup"
+"""The CloudFormation type of lookup resources."""
 
 #: What each kind of lookup may call, and on which resource below the instance ARN ("" is the instance itself):
 #: each action only on the resource type the Service Authorization Reference gives it (tests/test_security.py
@@ -34,8 +41,8 @@ _READS: dict[str, tuple[tuple[tuple[str, ...], str], ...]] = {
     "user": ((("connect:SearchUsers", "connect:ListUsers"), ""),),
     "contact-flow": ((("connect:ListContactFlows",), "/contact-flow/*"),),
 }
-#: ListInstances has no resource-level permission in IAM: it can only be granted on "*".
 INSTANCE_READS = ("connect:ListInstances", "ds:DescribeDirectories")
+"""ListInstances has no resource-level permission in IAM: it can only be granted on "*"."""
 
 
 #: The id of the warning (``Annotations.of(scope).acknowledge_warning(...)``) for a key that names no instance.
@@ -192,13 +199,29 @@ class _AmbiguousPinCheck:
         return self._pins.ambiguous()
 
 
+MAX_NAME_LENGTH = 256
+"""The longest name (and ``refresh``) a lookup takes."""
+
+
+def check_name_and_refresh(scope: Construct, id: str, name_property: str, name: Any, refresh: Any) -> None:
+    """A lookup factory's name and ``refresh``, checked before anything is created and named as the factory names them.
+
+    The name is needed (also to find an ARN in context); ``refresh`` is optional, but not empty.
+    """
+    to_come = construct_to_come(scope, id)
+    check_length(to_come, name_property, name, minimum=1, maximum=MAX_NAME_LENGTH, required=True)
+    check_length(to_come, "refresh", refresh, minimum=1, maximum=MAX_NAME_LENGTH)
+
+
 def _check_lookup(scope: Construct, kind: str, instance_arn: str | None, flow_type: str | None) -> None:
     """The handler would fail the deploy on these; fail at synth instead."""
     if kind not in LOOKUP_KINDS:
         fail(scope, "kind", f"be one of {', '.join(LOOKUP_KINDS)}", kind)
     if kind != "instance" and instance_arn is None:
         fail(scope, "instance_arn", f"be given for a {kind} lookup (the instance searched)", instance_arn)
-    if kind == "contact-flow" and not flow_type:
+    if instance_arn is not None:
+        parse_arn(scope, "instance_arn", instance_arn, None)
+    if kind == "contact-flow" and not (isinstance(flow_type, str) and flow_type):
         fail(
             scope,
             "flow_type",
@@ -210,18 +233,11 @@ def _check_lookup(scope: Construct, kind: str, instance_arn: str | None, flow_ty
         fail(scope, "flow_type", f"be given only for a contact-flow lookup, not a {kind} lookup", flow_type)
 
 
-class ConnectLookup(Resource):
+class ConnectLookup(Resource, metaclass=ConstructEntryPoint):
     """The deploy-time lookup of one Connect resource by name; exposes ``arn`` and ``resource_id`` tokens.
 
     Prefer the typed factories (``Queue.from_queue_name``, ``User.from_username``, ...), which return the
     same interfaces as the ``from_..._arn`` imports.
-
-    :param kind: ``queue``, ``user``, ``contact-flow`` or ``instance``.
-    :param name: the exact, case-sensitive name (alias for an instance, username for a user).
-    :param instance_arn: the instance searched (all kinds but ``instance``).
-    :param flow_type: the flow type searched (``contact-flow`` only).
-    :param refresh: any string; change it to make the lookup run again on the next deploy
-        (default: the lookup runs when its other properties change).
     """
 
     def __init__(
@@ -235,21 +251,38 @@ class ConnectLookup(Resource):
         flow_type: str | None = None,
         refresh: str | None = None,
     ) -> None:
+        """Create a lookup (a ``Custom::ConnectLookup`` served by the stack's one provider).
+
+        :param scope: the parent construct, in a stack.
+        :param id: the construct id.
+        :param kind: ``queue``, ``user``, ``contact-flow`` or ``instance``.
+        :param name: the exact, case-sensitive name (alias for an instance, username for a user), 1-256 characters.
+        :param instance_arn: the instance searched (all kinds but ``instance``).
+        :param flow_type: the flow type searched (``contact-flow`` only, which needs one), e.g. ``AGENT_TRANSFER``.
+        :param refresh: any string; change it to make the lookup run again on the next deploy
+            (default: the lookup runs when its other properties change).
+        """
+        check_scope_and_id(scope, id)
         super().__init__(scope, id)
         _check_lookup(self, kind, instance_arn, flow_type)
-        check_length(self, "name", name, minimum=1, maximum=256)
+        check_length(self, "name", name, minimum=1, maximum=MAX_NAME_LENGTH, required=True)
+        check_length(self, "refresh", refresh, minimum=1, maximum=MAX_NAME_LENGTH)
         provider = ConnectHandlerProvider.of(self)
         properties: dict[str, Any] = {"Kind": kind, "Name": name}
         optional = {"InstanceArn": instance_arn, "ContactFlowType": flow_type, "Refresh": refresh}
         properties.update({key: value for key, value in optional.items() if value is not None})
         self.resource = provider.custom_resource(self, "Resource", resource_type=RESOURCE_TYPE, properties=properties)
+        """The ``Custom::ConnectLookup`` resource."""
         self._grant_reads(provider, kind, instance_arn)
         self.arn = self.resource.get_att_string("Arn")
+        """The ARN found (``Fn::GetAtt Arn``)."""
         self.resource_id = self.resource.get_att_string("Id")
+        """The id found (``Fn::GetAtt Id``), the last segment of the ARN."""
         self._searched_instance_arn = instance_arn
-        #: What is looked up, so that two lookups of one resource can be recognised at synth.
         self.lookup_kind = kind
+        """The kind of resource looked up (``queue``, ``user``, ``contact-flow`` or ``instance``)."""
         self.lookup_name = name
+        """The name looked up."""
 
     @property
     def instance_arn(self) -> str:

@@ -17,7 +17,16 @@ from ._placement import check_stack_environment, claim_name, same_instance
 from ._reference import ConnectReference
 from ._resource import IConnectResource
 from ._tree import remember_stack, stack_of
-from ._validation import check_length, check_pattern, fail
+from ._validation import (
+    ConstructEntryPoint,
+    check_length,
+    check_pattern,
+    check_scope_and_id,
+    construct_to_come,
+    entry_point,
+    enum_member,
+    fail,
+)
 from .flow_language import E164, E164_RULE
 from .flows import ContactFlowType, IContactFlow
 from .instance import IConnectInstance
@@ -37,8 +46,8 @@ class QuickConnectType(str, Enum):
     PHONE_NUMBER = "PHONE_NUMBER"
     QUEUE = "QUEUE"
     USER = "USER"
-    #: An agent-initiated flow run during an active contact (``FlowConfig``); chat channels only.
     FLOW = "FLOW"
+    """An agent-initiated flow run during an active contact (``FlowConfig``); chat channels only."""
 
 
 #: The flow type each kind of quick connect runs; a PHONE_NUMBER quick connect runs none.
@@ -49,6 +58,16 @@ REQUIRED_FLOW_TYPES = {
     QuickConnectType.QUEUE: ContactFlowType.QUEUE_TRANSFER,
     QuickConnectType.FLOW: ContactFlowType.CONTACT_FLOW,
 }
+
+
+#: What each kind of destination is made of (``QuickConnectDestination``'s factories take exactly these).
+_PARTS = {
+    QuickConnectType.USER: ("user", "flow"),
+    QuickConnectType.QUEUE: ("queue", "flow"),
+    QuickConnectType.PHONE_NUMBER: ("phone_number",),
+    QuickConnectType.FLOW: ("flow",),
+}
+_TYPE_NAMES = ", ".join(member.value for member in QuickConnectType)
 
 
 class QuickConnectDestination:
@@ -63,30 +82,49 @@ class QuickConnectDestination:
         user: IUser | None = None,
         flow: IContactFlow | None = None,
     ) -> None:
-        #: The kind of quick connect this destination makes.
+        """A destination of ``quick_connect_type``; the factories give each kind exactly the parts it needs.
+
+        :param quick_connect_type: the kind of quick connect.
+        :param phone_number: the external number, for ``PHONE_NUMBER`` (default: none).
+        :param queue: the queue, for ``QUEUE`` (default: none).
+        :param user: the agent, for ``USER`` (default: none).
+        :param flow: the flow run, for ``USER``, ``QUEUE`` and ``FLOW`` (default: none).
+        """
         self.quick_connect_type = quick_connect_type
-        #: The external number, for a PHONE_NUMBER destination.
+        """The kind of quick connect this destination makes."""
         self.target_phone_number = phone_number
-        #: The queue, for a QUEUE destination.
+        """The external number, for a PHONE_NUMBER destination."""
         self.target_queue = queue
-        #: The agent, for a USER destination.
+        """The queue, for a QUEUE destination."""
         self.target_user = user
-        #: The flow run: the transfer flow of a QUEUE or USER destination, the flow itself of a FLOW one.
+        """The agent, for a USER destination."""
         self.target_flow = flow
+        """The flow run: the transfer flow of a QUEUE or USER destination, the flow itself of a FLOW one."""
 
     @staticmethod
     def user(user: IUser, flow: IContactFlow) -> QuickConnectDestination:
-        """Transfer to one agent, running ``flow`` (of type ``AGENT_TRANSFER``)."""
+        """Transfer to one agent, running ``flow`` (of type ``AGENT_TRANSFER``).
+
+        :param user: the agent.
+        :param flow: the transfer flow, e.g. ``AgentTransferFlow.from_default(...)``.
+        """
         return QuickConnectDestination(QuickConnectType.USER, user=user, flow=flow)
 
     @staticmethod
     def queue(queue: IQueue, flow: IContactFlow) -> QuickConnectDestination:
-        """Transfer to a queue, running ``flow`` (of type ``QUEUE_TRANSFER``)."""
+        """Transfer to a queue, running ``flow`` (of type ``QUEUE_TRANSFER``).
+
+        :param queue: the queue.
+        :param flow: the transfer flow, e.g. ``QueueTransferFlow.from_default(...)``.
+        """
         return QuickConnectDestination(QuickConnectType.QUEUE, queue=queue, flow=flow)
 
     @staticmethod
     def phone_number(phone_number: str) -> QuickConnectDestination:
-        """Transfer to, or call, an external number in E.164 form (``+18005550100``)."""
+        """Transfer to, or call, an external number.
+
+        :param phone_number: in E.164 form, e.g. ``+18005550100``.
+        """
         return QuickConnectDestination(QuickConnectType.PHONE_NUMBER, phone_number=phone_number)
 
     @staticmethod
@@ -96,6 +134,8 @@ class QuickConnectDestination:
         Connect accepts only inbound flows (type ``CONTACT_FLOW``) here, and runs them on chat contacts
         only (web chat, SMS, WhatsApp Business, Apple Messages for Business), not on voice. A flow of
         another declared type fails at synth; an imported flow without a declared type is not checked.
+
+        :param flow: the inbound flow to run.
         """
         return QuickConnectDestination(QuickConnectType.FLOW, flow=flow)
 
@@ -126,14 +166,30 @@ class QuickConnectDestination:
             _check_same_instance(scope, "destination.user", self.target_user.instance_arn, instance_arn)
 
     def _check_kinds(self, scope: Construct) -> None:
-        """Each part is the kind of object its factory takes (Python does not check annotations)."""
-        if self.target_queue is not None:
+        """Check the parts: the ones its kind needs, each the kind of object its factory takes, and no other.
+
+        Python does not check annotations at run time.
+        """
+        kind = self.quick_connect_type
+        if not isinstance(kind, QuickConnectType):
+            fail(scope, "destination.quick_connect_type", f"be a QuickConnectType ({_TYPE_NAMES})", kind)
+        parts = _PARTS[kind]
+        given = {
+            "phone_number": self.target_phone_number,
+            "queue": self.target_queue,
+            "user": self.target_user,
+            "flow": self.target_flow,
+        }
+        for part, value in given.items():
+            if part not in parts and value is not None:
+                fail(scope, f"destination.{part}", f"not be given for a {kind.value} destination", value)
+        if "queue" in parts:
             check_kind(scope, "destination.queue", self.target_queue, IQueue, _kinds.QUEUE)
-        if self.target_user is not None:
+        if "user" in parts:
             check_kind(scope, "destination.user", self.target_user, IUser, _kinds.USER)
-        if self.target_flow is not None:
+        if "flow" in parts:
             check_kind(scope, "destination.flow", self.target_flow, IContactFlow, _kinds.CONTACT_FLOW)
-        if self.target_phone_number is not None and not isinstance(self.target_phone_number, str):
+        if "phone_number" in parts and not isinstance(self.target_phone_number, str):
             fail(scope, "destination.phone_number", "be a string in E.164 form", self.target_phone_number)
 
     def _check_flow_type(self, scope: Construct, flow: IContactFlow) -> None:
@@ -230,16 +286,10 @@ class _QuickConnectReference(ConnectReference):
         return self._type
 
 
-class QuickConnect(Resource):
+class QuickConnect(Resource, metaclass=ConstructEntryPoint):
     """A quick connect (``AWS::Connect::QuickConnect``) to an agent, a queue, a phone number or a flow.
 
     Agents see it only once it is associated with a queue they work: see ``QueueQuickConnectAssociation``.
-
-    :param instance: the instance the quick connect belongs to, in the stack's account and Region.
-    :param name: the name agents see, 1-127 characters, unique among the quick connects of the instance
-        across the app (Connect refuses a second one).
-    :param destination: where it transfers to, from ``QuickConnectDestination``.
-    :param description: 1-250 characters (default: none).
     """
 
     def __init__(
@@ -252,11 +302,22 @@ class QuickConnect(Resource):
         destination: QuickConnectDestination,
         description: str | None = None,
     ) -> None:
+        """Create a quick connect.
+
+        :param scope: the parent construct, in a stack.
+        :param id: the construct id.
+        :param instance: the instance the quick connect belongs to, in the stack's account and Region.
+        :param name: the name agents see, 1-127 characters, unique among the quick connects of the instance
+            across the app (Connect refuses a second one).
+        :param destination: where it transfers to, from ``QuickConnectDestination``.
+        :param description: 1-250 characters (default: none).
+        """
+        check_scope_and_id(scope, id)
         super().__init__(scope, id)
         remember_stack(self, stack_of(scope))
         check_kind(self, "instance", instance, IConnectInstance, _kinds.INSTANCE)
         check_instance_of(self, "destination", destination, QuickConnectDestination, _kinds.DESTINATION)
-        check_length(self, "name", name, minimum=1, maximum=127)
+        check_length(self, "name", name, minimum=1, maximum=127, required=True)
         check_length(self, "description", description, minimum=1, maximum=250)
         check_stack_environment(self, "instance", instance.instance_arn)
         destination.validate(self, instance.instance_arn)
@@ -274,6 +335,7 @@ class QuickConnect(Resource):
         )
 
     @staticmethod
+    @entry_point
     def from_quick_connect_arn(
         scope: Construct,
         id: str,
@@ -283,8 +345,15 @@ class QuickConnect(Resource):
     ) -> IQuickConnect:
         """Import a quick connect by ARN (``.../instance/<instanceId>/transfer-destination/<id>``).
 
-        :param quick_connect_type: its destination kind, if known (default: unknown).
+        :param scope: the parent construct.
+        :param id: the construct id.
+        :param quick_connect_arn: the quick connect's ARN, or a token.
+        :param quick_connect_type: its destination kind, if known (default: unknown, not checked).
         """
+        if quick_connect_type is not None:
+            quick_connect_type = enum_member(
+                construct_to_come(scope, id), "quick_connect_type", QuickConnectType, quick_connect_type
+            )
         return _QuickConnectReference.from_arn(scope, id, quick_connect_arn).of_type(quick_connect_type)
 
     @property
