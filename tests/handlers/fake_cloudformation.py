@@ -26,6 +26,7 @@ from botocore.awsrequest import AWSResponse
 from tests.handlers.fake_connect import (
     ACCOUNT,
     REGION,
+    Call,
     ConnectError,
     FakeClock,
     _check_constraints,
@@ -47,13 +48,6 @@ class StackResourceRecord:
     status: str
     metadata: dict[str, Any] | None = None
     """The resource's Metadata, resolved."""
-
-
-@dataclass
-class Call:
-    operation: str
-    params: dict[str, Any]
-    outcome: str = "ok"
 
 
 @dataclass
