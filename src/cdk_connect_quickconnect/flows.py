@@ -348,7 +348,9 @@ class TransferFallback:
             fail(flow, f"{prop}.phone_number", "be a string in E.164 form", self.phone_number)
         check_pattern(flow, f"{prop}.phone_number", self.phone_number, E164, E164_RULE)
         number = self.caller_id_number
-        if number is not None and not is_token(number) and not (E164.fullmatch(number) or _JSON_PATH.fullmatch(number)):
+        if number is not None and not (
+            isinstance(number, str) and (is_token(number) or E164.fullmatch(number) or _JSON_PATH.fullmatch(number))
+        ):
             fail(flow, f"{prop}.caller_id_number", f"{E164_RULE} or a '$.' reference", number)
         name = self.caller_id_name
         if name is not None:

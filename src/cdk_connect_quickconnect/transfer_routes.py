@@ -22,6 +22,8 @@ from typing import Any
 
 from aws_cdk import Stack, Stage
 
+from ._kinds import what
+from ._validation import ConnectValidationError, describe, entry_point
 from .cli import _assembly, _flows
 from .cli._assembly import Declared, DeclaredFlow, DeclaredQuickConnect, Ref
 from .cli._model import FLOW, PHONE_NUMBER, UNKNOWN
@@ -108,17 +110,40 @@ class TransferRoutes:
         self._by_name = {qc.ref.label(): qc for qc in declared.quick_connects.values()}
 
     @staticmethod
+    @entry_point
     def from_stack(stack: Stack) -> TransferRoutes:
-        """Synthesize ``stack``'s app (or stage) and read every stack of it, as ``cdk synth`` would write them."""
-        stage = Stage.of(stack)
+        """Synthesize ``stack``'s app (or stage) and read every stack of it, as ``cdk synth`` would write them.
+
+        :param stack: any stack of the app, in an ``App`` or a ``Stage``.
+        """
+        stage = Stage.of(stack) if isinstance(stack, Stack) else None
         if stage is None:
-            raise ValueError(f"{stack.node.path} is in no app or stage, so it cannot be synthesized")
-        return TransferRoutes.from_assembly(stage.synth().directory)
+            raise ConnectValidationError(
+                "'stack' must be a Stack in an App or a Stage (its app is synthesized to be read), "
+                f"got {what(stack)} (at TransferRoutes.from_stack)"
+            )
+        return TransferRoutes(_assembly.read_assembly(Path(stage.synth().directory)))
 
     @staticmethod
+    @entry_point
     def from_assembly(directory: str | os.PathLike[str]) -> TransferRoutes:
-        """Read a cloud assembly directory (``cdk.out``), or a CDK app's directory holding one."""
-        return TransferRoutes(_assembly.read_assembly(Path(directory)))
+        """Read a cloud assembly directory (``cdk.out``), or a CDK app's directory holding one.
+
+        :param directory: the directory, as a string or a ``Path``.
+        """
+        if not (isinstance(directory, os.PathLike) or (isinstance(directory, str) and directory)):
+            raise ConnectValidationError(
+                "'directory' must be the path of a cloud assembly (cdk.out) or of a CDK app's directory holding one, "
+                f"a non-empty string or a Path, got {what(directory)} (at TransferRoutes.from_assembly)"
+            )
+        try:
+            declared = _assembly.read_assembly(Path(directory))
+        except _assembly.AssemblyError as error:
+            raise ConnectValidationError(
+                f"'directory' must be a readable cloud assembly, got {describe(os.fspath(directory))} ({error}) "
+                "(at TransferRoutes.from_assembly)"
+            ) from None
+        return TransferRoutes(declared)
 
     @property
     def quick_connects(self) -> list[str]:
