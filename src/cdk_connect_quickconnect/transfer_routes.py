@@ -35,54 +35,55 @@ MAX_FLOWS_FOLLOWED = 20
 class TransferCondition(str, Enum):
     """The state of the queue (or agent) a quick connect transfers to, as the transfer flow finds it."""
 
-    #: Within its hours, agents staffed, room in the queue, nothing fails.
     OPEN = _flows.OPEN
-    #: Outside its hours of operation (``CheckHoursOfOperation`` False).
+    """Within its hours, agents staffed, room in the queue, nothing fails."""
     CLOSED = _flows.CLOSED
-    #: No agent staffed (``CheckMetricData`` of staffed, available or online agents finds none).
+    """Outside its hours of operation (``CheckHoursOfOperation`` False)."""
     UNSTAFFED = _flows.UNSTAFFED
-    #: The queue is full (``TransferContactToQueue`` answers ``QueueAtCapacity``).
+    """No agent staffed (``CheckMetricData`` of staffed, available or online agents finds none)."""
     AT_CAPACITY = _flows.AT_CAPACITY
-    #: The transfer fails (``TransferContactToQueue`` answers ``NoMatchingError``).
+    """The queue is full (``TransferContactToQueue`` answers ``QueueAtCapacity``)."""
     ERROR = _flows.ERROR
+    """The transfer fails (``TransferContactToQueue`` answers ``NoMatchingError``)."""
 
 
 class TransferOutcomeKind(str, Enum):
     """Where a transferred call ends up."""
 
-    #: An agent (their agent queue): the quick connect's own agent.
     USER = "USER"
-    #: A queue: the quick connect's own, or a fallback queue.
+    """An agent (their agent queue): the quick connect's own agent."""
     QUEUE = "QUEUE"
-    #: An external number.
+    """A queue: the quick connect's own, or a fallback queue."""
     PHONE_NUMBER = "PHONE_NUMBER"
-    #: A flow the app does not create (looked up or imported): where it goes next is not in the templates.
+    """An external number."""
     FLOW = "FLOW"
-    #: The call is hung up.
+    """A flow the app does not create (looked up or imported): where it goes next is not in the templates."""
     DISCONNECT = "DISCONNECT"
-    #: The templates do not say (a flow the app does not create, an action the reader does not follow).
+    """The call is hung up."""
     UNKNOWN = "UNKNOWN"
+    """The templates do not say (a flow the app does not create, an action the reader does not follow)."""
 
 
 @dataclass(frozen=True)
 class TransferOutcome:
     """Where a call transferred by one quick connect ends up under one condition, and what it heard on the way."""
 
-    #: What kind of place the call ends in.
     kind: TransferOutcomeKind
-    #: The queue's name, the agent's username, the number or the flow's name (an id when no name is known); None
-    #: for a hang-up or an unknown outcome.
+    """What kind of place the call ends in."""
     destination: str | None
-    #: The prompts played on the way, in order (text, SSML, or a prompt's name or ARN).
+    """The queue's name, the agent's username, the number or the flow's name (an id when no name is known); None
+    for a hang-up or an unknown outcome.
+    """
     prompts: tuple[str, ...] = ()
-    #: The caller ID number presented to an external number, when the flow sets one.
+    """The prompts played on the way, in order (text, SSML, or a prompt's name or ARN)."""
     caller_id_number: str | None = None
-    #: The caller ID name presented to an external number, when the flow sets one.
+    """The caller ID number presented to an external number, when the flow sets one."""
     caller_id_name: str | None = None
-    #: The names of the transfer flows the call ran through, in order.
+    """The caller ID name presented to an external number, when the flow sets one."""
     flows: tuple[str, ...] = ()
-    #: Why the outcome is unknown (empty otherwise).
+    """The names of the transfer flows the call ran through, in order."""
     detail: str = field(default="", compare=False)
+    """Why the outcome is unknown (empty otherwise)."""
 
     def __str__(self) -> str:
         words = {
