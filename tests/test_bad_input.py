@@ -7,10 +7,12 @@ The entry points:
 - constructs (classes that are constructs): the constructor, public static and class methods (inherited ones too)
   and public methods (``add_quick_connects``);
 - other public classes: their static and class methods, the factories (``Queue.from_queue_arn``,
-  ``QuickConnectDestination.user``, ``Prompt.text``). Value classes are made by those factories, so their own
-  constructors (``QuickConnectDestination(...)``, ``Prompt(...)``, ``FlowDocument(...)``) are not swept, nor the
-  methods the library calls on them. A destination or a prompt has no construct path: its bad value is reported by
-  the construct that takes it (``destination.user`` of a ``QuickConnect``, ``prompt`` of an ``AgentTransferFlow``).
+  ``QuickConnectDestination.user``, ``Prompt.text``, ``TransferFallback.to_queue``, ``TransferRoutes.from_stack``).
+  Value classes are made by those factories, so their own constructors (``QuickConnectDestination(...)``,
+  ``Prompt(...)``, ``FlowDocument(...)``, ``TransferFallback(...)``) are not swept, nor the methods the library calls
+  on them. A destination, a prompt or a fallback has no construct path: its bad value is reported by the construct
+  that takes it (``destination.user`` of a ``QuickConnect``, ``prompt`` and ``on_error.queue`` of an
+  ``AgentTransferFlow``).
 """
 
 from __future__ import annotations
@@ -44,6 +46,8 @@ from cdk_connect_quickconnect import (
     QuickConnect,
     QuickConnectDestination,
     QuickConnectType,
+    TransferFallback,
+    TransferRoutes,
     User,
 )
 from tests.support import FLOW_ID, INSTANCE_ARN, QUEUE_ARN, QUICK_CONNECT_ID, USER_ARN, new_stack, owned_cfn_queue
@@ -52,7 +56,7 @@ BAD_VALUES: list[Any] = [None, "", 0, {}, []]
 #: The construct id every swept call is given (its path is then ``Stack/Sweep``).
 ID = "Sweep"
 #: Value classes whose factories make a value a construct then takes, and how that construct names the value.
-VALUE_CARRIERS = {"QuickConnectDestination": "destination.{}", "Prompt": "prompt"}
+VALUE_CARRIERS = {"QuickConnectDestination": "destination.{}", "Prompt": "prompt", "TransferFallback": "on_error.{}"}
 
 
 @dataclass(frozen=True)
@@ -135,9 +139,23 @@ def _queue(stack: cdk.Stack) -> Any:
 
 
 def _flow(flow_type: ContactFlowType) -> Callable[[cdk.Stack], Any]:
-    return lambda stack: ContactFlow.from_contact_flow_arn(
-        stack, "SweepFlow", f"{INSTANCE_ARN}/contact-flow/{FLOW_ID}", flow_type=flow_type
+    """A flow of ``flow_type``, one per type and stack (a transfer flow takes flows of several types at once)."""
+    id = f"Sweep{flow_type.name.title().replace('_', '')}Flow"
+    return lambda stack: _once(
+        stack,
+        id,
+        lambda: ContactFlow.from_contact_flow_arn(
+            stack, id, f"{INSTANCE_ARN}/contact-flow/{FLOW_ID}", flow_type=flow_type
+        ),
     )
+
+
+def _synthesized(stack: cdk.Stack) -> str:
+    """The cloud assembly directory of ``stack``'s app, with a quick connect in it."""
+    _quick_connect(stack)
+    stage = cdk.Stage.of(stack)
+    assert stage is not None
+    return stage.synth().directory
 
 
 def _quick_connect(stack: cdk.Stack) -> QuickConnect:
@@ -196,7 +214,7 @@ VALID: dict[str, Callable[[cdk.Stack], Any]] = {
     "closed_prompt": lambda stack: "Closed",
     "unstaffed_prompt": lambda stack: "Nobody here",
     "check_hours_of_operation": lambda stack: True,
-    "check_staffing": lambda stack: False,
+    "check_staffing": lambda stack: True,  # a fallback for an unstaffed queue needs the check
     "user": lambda stack: User.from_user_arn(stack, "SweepUser", USER_ARN),
     "QuickConnectDestination.user.flow": _flow(ContactFlowType.AGENT_TRANSFER),
     "QuickConnectDestination.queue.flow": _flow(ContactFlowType.QUEUE_TRANSFER),
@@ -205,6 +223,20 @@ VALID: dict[str, Callable[[cdk.Stack], Any]] = {
     "text": lambda stack: "Hello",
     "ssml": lambda stack: "<speak>Hello</speak>",
     "prompt_arn": lambda stack: f"{INSTANCE_ARN}/prompt/11111111-2222-4333-8444-555555555555",
+    "when_closed": lambda stack: TransferFallback.to_queue(_queue(stack)),
+    "when_unstaffed": lambda stack: TransferFallback.to_phone_number("+18005550142"),
+    "when_at_capacity": lambda stack: TransferFallback.to_flow(_flow(ContactFlowType.CONTACT_FLOW)(stack)),
+    "on_error": lambda stack: TransferFallback.disconnect(prompt="Sorry, goodbye."),
+    "agent_whisper_flow": _flow(ContactFlowType.AGENT_WHISPER),
+    "customer_whisper_flow": _flow(ContactFlowType.CUSTOMER_WHISPER),
+    "TransferFallback.to_queue.flow": _flow(ContactFlowType.QUEUE_TRANSFER),
+    "TransferFallback.to_flow.flow": _flow(ContactFlowType.CONTACT_FLOW),
+    "caller_id_number": lambda stack: "$.SystemEndpoint.Address",
+    "caller_id_name": lambda stack: "Support",
+    "timeout": lambda stack: cdk.Duration.seconds(20),
+    "policy": lambda stack: cdk.RemovalPolicy.RETAIN,
+    "stack": lambda stack: stack,
+    "directory": _synthesized,
 }
 
 
@@ -243,8 +275,10 @@ def _call(entry: EntryPoint, stack: cdk.Stack, replaced: str | None = None, bad:
 
 
 def _construct_for(entry: EntryPoint, stack: cdk.Stack) -> Any:
-    """A construct of ``entry.owner`` to call a method on."""
-    assert entry.owner is QueueQuickConnectAssociation, f"add how to make a {entry.owner.__name__} for its methods"
+    """A construct of ``entry.owner`` to call a method on: made from valid arguments, at ``Stack/Sweep``."""
+    if entry.owner is not QueueQuickConnectAssociation:
+        return _call(EntryPoint(entry.owner, "__init__", "constructor"), stack)
+    # Its own quick connect, so that the one the sweep adds (add_quick_connects) is not listed twice.
     queue = _queue(stack)
     first = QuickConnect(
         stack,
@@ -262,6 +296,8 @@ def _use(entry: EntryPoint, stack: cdk.Stack, made: Any) -> Any:
         return QuickConnect(stack, ID, instance=_instance(stack), name="Sweep", destination=made)
     if entry.owner is Prompt:
         return AgentTransferFlow(stack, ID, instance=_instance(stack), name="Sweep", prompt=made)
+    if entry.owner is TransferFallback:
+        return AgentTransferFlow(stack, ID, instance=_instance(stack), name="Sweep", on_error=made)
     return made
 
 
@@ -276,7 +312,7 @@ def _expected_place(entry: EntryPoint, parameter: str) -> str:
         return f"<no scope>/{ID}"
     if parameter == "id":
         return "Stack"
-    if entry.qualname in ("Queue.from_cfn_queue", "User.from_cfn_user"):
+    if entry.qualname in ("Queue.from_cfn_queue", "User.from_cfn_user") or entry.owner is TransferRoutes:
         return entry.qualname
     if entry.qualname == "QueueQuickConnectAssociation.add_to_queue":
         return entry.qualname if parameter == "queue" else "Stack/SweepQueue/QuickConnects"
@@ -331,6 +367,12 @@ def test_the_sweep_finds_every_kind_of_entry_point() -> None:
         "QueueQuickConnectAssociation.add_quick_connects",
         "QuickConnectDestination.user",
         "Prompt.ssml",
+        "TransferFallback.to_queue",
+        "TransferFallback.disconnect",
+        "TransferRoutes.from_stack",
+        "TransferRoutes.from_assembly",
+        "QueueQuickConnectAssociation.apply_removal_policy",
+        "ConnectLookup.apply_removal_policy",
     } <= names
     assert len(_cases()) > 300
 

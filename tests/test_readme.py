@@ -224,6 +224,7 @@ def test_the_quick_start_synthesizes_the_examples_with_only_what_synthesis_needs
     checkout = readme_run.checkout
     templates = sorted(path.name for path in (checkout / "cdk.out").glob("*.template.json"))
     assert templates == [
+        "AfterHours.template.json",
         "AgentInitiatedFlow.template.json",
         "CustomPrompts.template.json",
         "OwnedQueue.template.json",

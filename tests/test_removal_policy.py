@@ -160,7 +160,7 @@ def test_fails_when_apply_removal_policy_is_given_a_policy_with_no_meaning_for_a
     with pytest.raises(ConnectValidationError) as raised:
         association.apply_removal_policy(policy)
     assert str(raised.value) == (
-        "'removal_policy' must be RemovalPolicy.DESTROY or RemovalPolicy.RETAIN (an association has no snapshot, "
+        "'policy' must be RemovalPolicy.DESTROY or RemovalPolicy.RETAIN (an association has no snapshot, "
         f"and the handler cannot tell a rollback's Delete from another), got {policy!r} (at Stack/OnBasic)"
     )
 

@@ -13,6 +13,7 @@ import pytest
 from cdk_connect_quickconnect import (
     AgentTransferFlow,
     ConnectInstance,
+    ConnectValidationError,
     ContactFlow,
     ContactFlowType,
     Queue,
@@ -188,3 +189,13 @@ def test_reads_an_assembly_or_the_app_directory_holding_it(tmp_path: Path) -> No
 
     for directory in (tmp_path / "cdk.out", tmp_path):
         assert TransferRoutes.from_assembly(directory).outcome("Hotline").destination == ON_CALL
+
+
+def test_fails_naming_a_directory_that_holds_no_cloud_assembly(tmp_path: Path) -> None:
+    with pytest.raises(ConnectValidationError) as raised:
+        TransferRoutes.from_assembly(tmp_path)
+    assert str(raised.value) == (
+        f"'directory' must be a readable cloud assembly, got {str(tmp_path)!r} ({tmp_path} is not a cloud assembly: "
+        "it has no manifest.json, and no cdk.out/manifest.json (run 'cdk synth' first)) "
+        "(at TransferRoutes.from_assembly)"
+    )

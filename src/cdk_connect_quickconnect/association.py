@@ -191,14 +191,17 @@ class QueueQuickConnectAssociation(Resource, metaclass=ConstructEntryPoint):
             self._check_same_instance(quick_connect)
             self._check_not_listed(quick_connect)
 
+    @entry_point
     def apply_removal_policy(self, policy: RemovalPolicy) -> None:
         """Set what deleting the resource (or its stack) does to the associations, as on any L2.
 
         ``RemovalPolicy.DESTROY`` removes them, ``RemovalPolicy.RETAIN`` keeps them on the queue; any other
         policy fails (an association has no snapshot, and the handler cannot tell a rollback's Delete from
         another).
+
+        :param policy: ``RemovalPolicy.DESTROY`` or ``RemovalPolicy.RETAIN``.
         """
-        _check_removal_policy(self, "removal_policy", policy)
+        _check_removal_policy(self, "policy", policy, required=True)
         cfn_resource = self.resource.node.default_child
         assert isinstance(cfn_resource, CfnResource)
         cfn_resource.apply_removal_policy(policy)
@@ -282,9 +285,13 @@ _POLICY_RULE = (
 )
 
 
-def _check_removal_policy(scope: IConstruct, prop: str, removal_policy: RemovalPolicy | None) -> None:
-    """Only DESTROY and RETAIN mean something for an association (None is the default, DESTROY)."""
-    if removal_policy is not None and removal_policy not in _POLICY_ATTRIBUTES:
+def _check_removal_policy(
+    scope: IConstruct, prop: str, removal_policy: RemovalPolicy | None, *, required: bool = False
+) -> None:
+    """Only DESTROY and RETAIN mean something for an association (None: the default, DESTROY, unless ``required``)."""
+    if removal_policy is None and not required:
+        return
+    if not isinstance(removal_policy, RemovalPolicy) or removal_policy not in _POLICY_ATTRIBUTES:
         fail(scope, prop, _POLICY_RULE, removal_policy)
 
 

@@ -33,11 +33,12 @@ Play prompt block).
 MAX_PROMPT_TOTAL_CHARACTERS = 6_000
 """The most characters of a prompt's SSML, its tags included."""
 
-#: A phone number in E.164 form, as ``AWS::Connect::QuickConnect`` (``PhoneConfig.PhoneNumber``) and the flow
-#: language (``ThirdPartyPhoneNumber``) take it.
 E164 = re.compile(r"\+[1-9]\d{1,14}")
-#: How a message words :data:`E164`.
+"""A phone number in E.164 form, as ``AWS::Connect::QuickConnect`` (``PhoneConfig.PhoneNumber``) and the flow
+language (``ThirdPartyPhoneNumber``) take it.
+"""
 E164_RULE = "be an E.164 number: '+', a country code and at most 15 digits (e.g. '+18005550100')"
+"""How a message words :data:`E164`."""
 
 _FORBIDDEN_IDENTIFIER_CHARACTERS = re.compile(r"[%:()\\/=$,;\[\]{}]")
 _RESERVED_IDENTIFIERS = frozenset(
@@ -72,15 +73,6 @@ _ALL_FLOW_TYPES = frozenset(
 _TRANSFER = frozenset({"AGENT_TRANSFER", "QUEUE_TRANSFER"})
 _WHISPER = frozenset({"CUSTOMER_WHISPER", "AGENT_WHISPER", "OUTBOUND_WHISPER"})
 
-#: The flow types each action type may be used in, as the *Restrictions* section of each action's page of the
-#: Amazon Connect flow language reference states it (docs.aws.amazon.com/connect/latest/APIReference/, pages
-#: ``participant-actions-messageparticipant``, ``participant-actions-disconnectparticipant``,
-#: ``participant-actions-transferparticipanttothirdparty``, ``contact-actions-updatecontacttargetqueue``,
-#: ``contact-actions-transfercontacttoqueue``, ``contact-actions-transfercontacttoagent``,
-#: ``contact-actions-updatecontacteventhooks``, ``contact-actions-dequeuecontactandtransfertoqueue``,
-#: ``flow-control-actions-checkhoursofoperation``, ``flow-control-actions-checkmetricdata``,
-#: ``flow-control-actions-transfertoflow``, ``flow-control-actions-endflowexecution``). An action type that is not
-#: listed is not known to be allowed anywhere: :meth:`FlowDocument.problems` refuses it for a given flow type.
 ALLOWED_FLOW_TYPES: Mapping[str, frozenset[str]] = {
     # "supported in contact flows, transfer flows, whisper flows, and customer queue flows. [...] not [...] hold flows"
     "MessageParticipant": frozenset({"CONTACT_FLOW", "CUSTOMER_QUEUE", *_TRANSFER, *_WHISPER}),
@@ -107,14 +99,26 @@ ALLOWED_FLOW_TYPES: Mapping[str, frozenset[str]] = {
     # "available only in whisper flows and customer queue flows"
     "EndFlowExecution": frozenset({"CUSTOMER_QUEUE", *_WHISPER}),
 }
-#: The flow types ``TransferToFlow`` can go to: "not a valid flow type (Inbound, Transfer to Agent, or Transfer to
-#: Queue)" takes the block's Error branch (admin guide, *Transfer to flow* block).
+"""The flow types each action type may be used in, as the *Restrictions* section of each action's page of the
+Amazon Connect flow language reference states it (docs.aws.amazon.com/connect/latest/APIReference/, pages
+``participant-actions-messageparticipant``, ``participant-actions-disconnectparticipant``,
+``participant-actions-transferparticipanttothirdparty``, ``contact-actions-updatecontacttargetqueue``,
+``contact-actions-transfercontacttoqueue``, ``contact-actions-transfercontacttoagent``,
+``contact-actions-updatecontacteventhooks``, ``contact-actions-dequeuecontactandtransfertoqueue``,
+``flow-control-actions-checkhoursofoperation``, ``flow-control-actions-checkmetricdata``,
+``flow-control-actions-transfertoflow``, ``flow-control-actions-endflowexecution``). An action type that is not
+listed is not known to be allowed anywhere: :meth:`FlowDocument.problems` refuses it for a given flow type.
+"""
 TRANSFER_TO_FLOW_TARGET_TYPES = frozenset({"CONTACT_FLOW", *_TRANSFER})
-#: ``ThirdPartyConnectionTimeLimitSeconds``: "An integer, between 0 and 600 (inclusive)".
+"""The flow types ``TransferToFlow`` can go to: "not a valid flow type (Inbound, Transfer to Agent, or Transfer to
+Queue)" takes the block's Error branch (admin guide, *Transfer to flow* block).
+"""
 MAX_THIRD_PARTY_TIMEOUT_SECONDS = 600
-#: The seconds a transfer to a phone number waits for the third party when none is given (exports of the console's
-#: *Transfer to phone number* block carry 30).
+"""The longest ``ThirdPartyConnectionTimeLimitSeconds``: "An integer, between 0 and 600 (inclusive)"."""
 DEFAULT_THIRD_PARTY_TIMEOUT_SECONDS = 30
+"""The seconds a transfer to a phone number waits for the third party when none is given (exports of the console's
+*Transfer to phone number* block carry 30).
+"""
 
 
 class Prompt:
@@ -486,13 +490,20 @@ class TransferParticipantToThirdParty(Action):
     """
 
     TYPE: ClassVar[str] = "TransferParticipantToThirdParty"
+    """The flow-language ``Type``, ``TransferParticipantToThirdParty``."""
 
     phone_number: str
+    """The external number called, E.164 (``ThirdPartyPhoneNumber``)."""
     then: str
+    """Where the flow goes when the third party hangs up and the caller is still on the line."""
     on_error: str
+    """Where it goes when the call fails, is not answered in time, or errs."""
     timeout_seconds: int = DEFAULT_THIRD_PARTY_TIMEOUT_SECONDS
+    """How long the third party may take to answer, 0-600 seconds (default: 30)."""
     caller_id_number: str | None = None
+    """The caller ID number the third party sees, E.164 or a ``$.`` reference (default: none set)."""
     caller_id_name: str | None = None
+    """The caller ID name the third party sees (default: none set)."""
 
     def parameters(self) -> dict[str, Any]:
         """The number, the time limit, ``ContinueFlowExecution`` and the optional ``CallerId``."""
@@ -524,9 +535,12 @@ class TransferToFlow(Action):
     """End this flow and run another (the console's *Transfer to flow* block)."""
 
     TYPE: ClassVar[str] = "TransferToFlow"
+    """The flow-language ``Type``, ``TransferToFlow``."""
 
     contact_flow_id: str
+    """The flow run next, by id or ARN (``ContactFlowId``)."""
     on_error: str
+    """Where the flow goes when the other flow cannot be run (``NoMatchingError``)."""
 
     def parameters(self) -> dict[str, Any]:
         """``ContactFlowId``: the flow's id or ARN."""
@@ -549,10 +563,14 @@ class UpdateContactEventHooks(Action):
     """
 
     TYPE: ClassVar[str] = "UpdateContactEventHooks"
+    """The flow-language ``Type``, ``UpdateContactEventHooks``."""
 
     event: str
+    """The contact event, e.g. ``AgentWhisper`` or ``CustomerWhisper``."""
     contact_flow_id: str
+    """The flow the event runs, by id or ARN."""
     then: str
+    """Where the flow goes next (also when the hook cannot be set)."""
 
     def parameters(self) -> dict[str, Any]:
         """``EventHooks`` with the one event (``AgentWhisper``, ``CustomerWhisper``, ...) and the flow to run."""

@@ -233,22 +233,22 @@ class TransferFallback:
         prompt: str | Prompt | None = None,
     ) -> None:
         """Use the static factories instead; this takes what they check and render."""
-        #: ``queue``, ``phone_number``, ``flow`` or ``disconnect``.
         self.kind: _FallbackKind = kind
-        #: The queue transferred to (``to_queue``).
+        """``queue``, ``phone_number``, ``flow`` or ``disconnect``."""
         self.queue = queue
-        #: The flow run: the flow itself (``to_flow``), or the flow run with the queue as working queue (``to_queue``).
+        """The queue transferred to (``to_queue``)."""
         self.flow = flow
-        #: The external number called (``to_phone_number``).
+        """The flow run: the flow itself (``to_flow``), or run with the queue as working queue (``to_queue``)."""
         self.phone_number = phone_number
-        #: The caller ID number presented to the external party (``to_phone_number``).
+        """The external number called (``to_phone_number``)."""
         self.caller_id_number = caller_id_number
-        #: The caller ID name presented to the external party (``to_phone_number``).
+        """The caller ID number presented to the external party (``to_phone_number``)."""
         self.caller_id_name = caller_id_name
-        #: How long the external party may take to answer (``to_phone_number``).
+        """The caller ID name presented to the external party (``to_phone_number``)."""
         self.timeout = timeout
-        #: What is played to the caller first; None: nothing (for ``disconnect``: the flow's own goodbye prompt).
+        """How long the external party may take to answer (``to_phone_number``); None: 30 seconds."""
         self.prompt: Prompt | None = as_prompt(prompt) if prompt is not None else None
+        """What is played to the caller first; None: nothing (for ``disconnect``: the flow's own goodbye prompt)."""
 
     @staticmethod
     def to_queue(
@@ -300,6 +300,8 @@ class TransferFallback:
 
         The working queue stays the one of the transfer, so a queue transfer flow run this way checks the same queue.
 
+        :param flow: the flow to run, of the flow's instance: ``CONTACT_FLOW``, ``AGENT_TRANSFER`` or
+            ``QUEUE_TRANSFER``.
         :param prompt: played before the other flow starts (default: none).
         """
         return TransferFallback("flow", flow=flow, prompt=prompt)
@@ -348,7 +350,9 @@ class TransferFallback:
             fail(flow, f"{prop}.phone_number", "be a string in E.164 form", self.phone_number)
         check_pattern(flow, f"{prop}.phone_number", self.phone_number, E164, E164_RULE)
         number = self.caller_id_number
-        if number is not None and not is_token(number) and not (E164.fullmatch(number) or _JSON_PATH.fullmatch(number)):
+        if number is not None and not (
+            isinstance(number, str) and (is_token(number) or E164.fullmatch(number) or _JSON_PATH.fullmatch(number))
+        ):
             fail(flow, f"{prop}.caller_id_number", f"{E164_RULE} or a '$.' reference", number)
         name = self.caller_id_name
         if name is not None:
@@ -614,6 +618,14 @@ class AgentTransferFlow(_TransferFlowBase):
         :param prompt: what is played before the transfer, text or a :class:`Prompt`
             (default: "Transferring now...", as the built-in flow).
         :param failure_prompt: what is played when the transfer fails (default: "Failed to transfer.").
+        :param when_at_capacity: where the caller goes when the agent cannot take the contact (the agent's queue
+            is at capacity, ``QueueAtCapacity``) (default: as ``on_error``).
+        :param on_error: where the caller goes when the working queue cannot be set or the transfer fails, and
+            where another fallback that fails goes (default: ``failure_prompt``, then disconnect).
+        :param agent_whisper_flow: an ``AGENT_WHISPER`` flow played to the agent on connecting, set with
+            ``UpdateContactEventHooks`` (default: the instance's default agent whisper).
+        :param customer_whisper_flow: a ``CUSTOMER_WHISPER`` flow played to the caller on connecting
+            (default: the instance's default customer whisper).
         """
         prompts = {"prompt": as_prompt(prompt), "failure_prompt": as_prompt(failure_prompt)}
 
@@ -712,6 +724,18 @@ class QueueTransferFlow(_TransferFlowBase):
         :param unstaffed_prompt: played with no staffed agent
             (default: "No agents are available right now. Goodbye.").
         :param failure_prompt: played when the transfer fails (default: "Failed to transfer. Goodbye.").
+        :param when_closed: where the caller goes outside the queue's hours (needs ``check_hours_of_operation``)
+            (default: ``closed_prompt``, then disconnect).
+        :param when_unstaffed: where the caller goes when no agent is staffed on the queue (needs
+            ``check_staffing``) (default: ``unstaffed_prompt``, then disconnect).
+        :param when_at_capacity: where the caller goes when the queue is full (``QueueAtCapacity``)
+            (default: as ``on_error``).
+        :param on_error: where the caller goes when a check or the transfer fails, and where another fallback that
+            fails goes (default: ``failure_prompt``, then disconnect).
+        :param agent_whisper_flow: an ``AGENT_WHISPER`` flow played to the agent on connecting, set with
+            ``UpdateContactEventHooks`` (default: the instance's default agent whisper).
+        :param customer_whisper_flow: a ``CUSTOMER_WHISPER`` flow played to the caller on connecting
+            (default: the instance's default customer whisper).
         """
         check_scope_and_id(scope, id)
         check_flag(construct_to_come(scope, id), "check_hours_of_operation", check_hours_of_operation)

@@ -25,6 +25,8 @@ from ._validation import (
     check_length,
     check_scope_and_id,
     construct_to_come,
+    entry_point,
+    enum_member,
     fail,
     fail_at,
 )
@@ -291,8 +293,13 @@ class ConnectLookup(Resource, metaclass=ConstructEntryPoint):
             return self.arn
         return self._searched_instance_arn
 
+    @entry_point
     def apply_removal_policy(self, policy: RemovalPolicy) -> None:
-        """Set the lookup resource's ``DeletionPolicy``, as on any L2; any policy, since a lookup deletes nothing."""
+        """Set the lookup resource's ``DeletionPolicy``, as on any L2; any policy, since a lookup deletes nothing.
+
+        :param policy: any ``RemovalPolicy``.
+        """
+        policy = enum_member(self, "policy", RemovalPolicy, policy)
         cfn_resource = self.resource.node.default_child
         assert isinstance(cfn_resource, CfnResource)
         cfn_resource.apply_removal_policy(policy)

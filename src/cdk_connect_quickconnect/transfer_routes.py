@@ -22,6 +22,8 @@ from typing import Any
 
 from aws_cdk import Stack, Stage
 
+from ._kinds import what
+from ._validation import ConnectValidationError, describe, entry_point
 from .cli import _assembly, _flows
 from .cli._assembly import Declared, DeclaredFlow, DeclaredQuickConnect, Ref
 from .cli._model import FLOW, PHONE_NUMBER, UNKNOWN
@@ -33,54 +35,55 @@ MAX_FLOWS_FOLLOWED = 20
 class TransferCondition(str, Enum):
     """The state of the queue (or agent) a quick connect transfers to, as the transfer flow finds it."""
 
-    #: Within its hours, agents staffed, room in the queue, nothing fails.
     OPEN = _flows.OPEN
-    #: Outside its hours of operation (``CheckHoursOfOperation`` False).
+    """Within its hours, agents staffed, room in the queue, nothing fails."""
     CLOSED = _flows.CLOSED
-    #: No agent staffed (``CheckMetricData`` of staffed, available or online agents finds none).
+    """Outside its hours of operation (``CheckHoursOfOperation`` False)."""
     UNSTAFFED = _flows.UNSTAFFED
-    #: The queue is full (``TransferContactToQueue`` answers ``QueueAtCapacity``).
+    """No agent staffed (``CheckMetricData`` of staffed, available or online agents finds none)."""
     AT_CAPACITY = _flows.AT_CAPACITY
-    #: The transfer fails (``TransferContactToQueue`` answers ``NoMatchingError``).
+    """The queue is full (``TransferContactToQueue`` answers ``QueueAtCapacity``)."""
     ERROR = _flows.ERROR
+    """The transfer fails (``TransferContactToQueue`` answers ``NoMatchingError``)."""
 
 
 class TransferOutcomeKind(str, Enum):
     """Where a transferred call ends up."""
 
-    #: An agent (their agent queue): the quick connect's own agent.
     USER = "USER"
-    #: A queue: the quick connect's own, or a fallback queue.
+    """An agent (their agent queue): the quick connect's own agent."""
     QUEUE = "QUEUE"
-    #: An external number.
+    """A queue: the quick connect's own, or a fallback queue."""
     PHONE_NUMBER = "PHONE_NUMBER"
-    #: A flow the app does not create (looked up or imported): where it goes next is not in the templates.
+    """An external number."""
     FLOW = "FLOW"
-    #: The call is hung up.
+    """A flow the app does not create (looked up or imported): where it goes next is not in the templates."""
     DISCONNECT = "DISCONNECT"
-    #: The templates do not say (a flow the app does not create, an action the reader does not follow).
+    """The call is hung up."""
     UNKNOWN = "UNKNOWN"
+    """The templates do not say (a flow the app does not create, an action the reader does not follow)."""
 
 
 @dataclass(frozen=True)
 class TransferOutcome:
     """Where a call transferred by one quick connect ends up under one condition, and what it heard on the way."""
 
-    #: What kind of place the call ends in.
     kind: TransferOutcomeKind
-    #: The queue's name, the agent's username, the number or the flow's name (an id when no name is known); None
-    #: for a hang-up or an unknown outcome.
+    """What kind of place the call ends in."""
     destination: str | None
-    #: The prompts played on the way, in order (text, SSML, or a prompt's name or ARN).
+    """The queue's name, the agent's username, the number or the flow's name (an id when no name is known); None
+    for a hang-up or an unknown outcome.
+    """
     prompts: tuple[str, ...] = ()
-    #: The caller ID number presented to an external number, when the flow sets one.
+    """The prompts played on the way, in order (text, SSML, or a prompt's name or ARN)."""
     caller_id_number: str | None = None
-    #: The caller ID name presented to an external number, when the flow sets one.
+    """The caller ID number presented to an external number, when the flow sets one."""
     caller_id_name: str | None = None
-    #: The names of the transfer flows the call ran through, in order.
+    """The caller ID name presented to an external number, when the flow sets one."""
     flows: tuple[str, ...] = ()
-    #: Why the outcome is unknown (empty otherwise).
+    """The names of the transfer flows the call ran through, in order."""
     detail: str = field(default="", compare=False)
+    """Why the outcome is unknown (empty otherwise)."""
 
     def __str__(self) -> str:
         words = {
@@ -108,17 +111,40 @@ class TransferRoutes:
         self._by_name = {qc.ref.label(): qc for qc in declared.quick_connects.values()}
 
     @staticmethod
+    @entry_point
     def from_stack(stack: Stack) -> TransferRoutes:
-        """Synthesize ``stack``'s app (or stage) and read every stack of it, as ``cdk synth`` would write them."""
-        stage = Stage.of(stack)
+        """Synthesize ``stack``'s app (or stage) and read every stack of it, as ``cdk synth`` would write them.
+
+        :param stack: any stack of the app, in an ``App`` or a ``Stage``.
+        """
+        stage = Stage.of(stack) if isinstance(stack, Stack) else None
         if stage is None:
-            raise ValueError(f"{stack.node.path} is in no app or stage, so it cannot be synthesized")
-        return TransferRoutes.from_assembly(stage.synth().directory)
+            raise ConnectValidationError(
+                "'stack' must be a Stack in an App or a Stage (its app is synthesized to be read), "
+                f"got {what(stack)} (at TransferRoutes.from_stack)"
+            )
+        return TransferRoutes(_assembly.read_assembly(Path(stage.synth().directory)))
 
     @staticmethod
+    @entry_point
     def from_assembly(directory: str | os.PathLike[str]) -> TransferRoutes:
-        """Read a cloud assembly directory (``cdk.out``), or a CDK app's directory holding one."""
-        return TransferRoutes(_assembly.read_assembly(Path(directory)))
+        """Read a cloud assembly directory (``cdk.out``), or a CDK app's directory holding one.
+
+        :param directory: the directory, as a string or a ``Path``.
+        """
+        if not (isinstance(directory, os.PathLike) or (isinstance(directory, str) and directory)):
+            raise ConnectValidationError(
+                "'directory' must be the path of a cloud assembly (cdk.out) or of a CDK app's directory holding one, "
+                f"a non-empty string or a Path, got {what(directory)} (at TransferRoutes.from_assembly)"
+            )
+        try:
+            declared = _assembly.read_assembly(Path(directory))
+        except _assembly.AssemblyError as error:
+            raise ConnectValidationError(
+                f"'directory' must be a readable cloud assembly, got {describe(os.fspath(directory))} ({error}) "
+                "(at TransferRoutes.from_assembly)"
+            ) from None
+        return TransferRoutes(declared)
 
     @property
     def quick_connects(self) -> list[str]:
