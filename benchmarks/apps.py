@@ -20,11 +20,16 @@ from benchmarks.common import (
     QUEUE_FLOW,
     REGION,
     RESOURCE_LIMIT_CONTEXT,
+    ROOT,
+    SEED_LOOKUPS,
+    SEED_STACK,
     STACK_NAME,
     AppSpec,
+    SeedLookup,
     TemplateStats,
     kind_of,
     phone_number,
+    pinned_arn,
     queue_arn,
     queue_count,
     quick_connect_name,
@@ -181,6 +186,8 @@ def synthesize(spec: AppSpec, outdir: str) -> Path:
     """Build the app of ``spec`` (one stack) and synthesize it into ``outdir``; the stack's template file."""
     import aws_cdk as cdk
 
+    if spec.variant in SEED_VARIANTS:
+        return synthesize_seed(spec, outdir)
     build = {"library": build_library, "raw": build_raw, "hand-written": build_hand_written}[spec.variant]
     context = {**CLI_CONTEXT, RESOURCE_LIMIT_CONTEXT: 0} if spec.count_past_limit else CLI_CONTEXT
     app = cdk.App(outdir=outdir, context=context)
@@ -188,6 +195,187 @@ def synthesize(spec: AppSpec, outdir: str) -> Path:
     build(stack, spec)
     assembly = app.synth()
     return Path(assembly.get_stack_artifact(stack.artifact_id).template_full_path)
+
+
+# ---- the seed app (figure 6) --------------------------------------------------------------------------------
+
+SEED_VARIANTS = ("seed", "seed-hand-written", "provider-framework")
+
+
+def synthesize_seed(spec: AppSpec, outdir: str) -> Path:
+    """The seed app (``examples/app.py``'s ``SeedWalkthroughStack``, or its hand-written equivalent), with the
+    examples' context and the feature flags of ``spec.flag_set``, as release 0.1.0's fixtures were synthesized
+    (no CLI metadata); ``provider-framework``: aws-cdk-lib's Provider framework around a one-line function."""
+    import aws_cdk as cdk
+
+    from tests.support import context_with_flags
+
+    context = context_with_flags(spec.flag_set or "bare")
+    instance_arn = str(context["instanceArn"])
+    if spec.pinned:
+        context.update(pinned_lookups_context(instance_arn))
+    app = cdk.App(outdir=outdir, context=context)
+    region, account = instance_arn.split(":")[3:5]
+    env = cdk.Environment(account=account, region=region)
+    stack: cdk.Stack
+    if spec.variant == "seed":
+        stack = seed_app_module().SeedWalkthroughStack(app, SEED_STACK, env=env)
+    else:
+        stack = cdk.Stack(app, SEED_STACK, env=env)
+        build = build_seed_hand_written if spec.variant == "seed-hand-written" else build_provider_framework
+        build(stack, instance_arn, pinned=spec.pinned)
+    assembly = app.synth()
+    return Path(assembly.get_stack_artifact(stack.artifact_id).template_full_path)
+
+
+def pinned_lookups_context(instance_arn: str) -> dict[str, dict[str, str]]:
+    """CDK context pinning every lookup of the seed app, keyed by the library's own key function: the pins
+    follow whatever the key format is (and figure 6's target "no lookup custom resource" misses if they do not)."""
+    from cdk_connect_quickconnect.lookups import CONTEXT_KEY, context_key
+
+    instance_id = instance_arn.rsplit("/", 1)[-1]  # the seed app's instance is given by ARN: its keys name its id
+    pins = {
+        context_key(
+            lookup.kind, lookup.name, lookup.flow_type, instance=None if lookup.kind == "instance" else instance_id
+        ): pinned_arn(instance_arn, lookup.kind, lookup.name)
+        for lookup in SEED_LOOKUPS
+    }
+    return {CONTEXT_KEY: pins}
+
+
+def seed_app_module() -> Any:
+    """``examples/app.py``, loaded as the tests load it (its folder on ``sys.path`` for its sibling modules)."""
+    import importlib.util
+    import sys
+
+    examples = ROOT / "examples"
+    if str(examples) not in sys.path:
+        sys.path.insert(0, str(examples))
+    spec = importlib.util.spec_from_file_location("bench_example_app", examples / "app.py")
+    assert spec and spec.loader
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def build_seed_hand_written(stack: cdk.Stack, instance_arn: str, *, pinned: bool) -> None:
+    """The seed app without this library: its three quick connects as ``CfnQuickConnect``, offered on BasicQueue
+    by one ``AwsCustomResource``, and (unless ``pinned``, when the ARNs are written in) an ``AwsCustomResource``
+    per lookup by name (``SearchQueues``, ``SearchUsers``, ``SearchContactFlows``: ``EXACT`` name, first match),
+    each allowed only the call it makes. Like ``build_hand_written``, the smallest honest equivalent: it neither
+    pages, retries nor checks, and a lookup that matches nothing fails on a missing response field.
+    """
+    from aws_cdk import Fn
+    from aws_cdk import aws_connect as connect
+    from aws_cdk import custom_resources as cr
+
+    instance_id = instance_arn.rsplit("/", 1)[-1]
+    searches = {
+        "queue": ("SearchQueues", "name", "Queues.0.QueueArn", [instance_arn, f"{instance_arn}/queue/*"]),
+        "user": ("SearchUsers", "Username", "Users.0.Arn", [instance_arn]),
+        "contact-flow": (
+            "SearchContactFlows",
+            "name",
+            "ContactFlows.0.Arn",
+            [instance_arn, f"{instance_arn}/contact-flow/*"],
+        ),
+    }
+
+    def by_name(lookup: SeedLookup) -> str:
+        if pinned:
+            return pinned_arn(instance_arn, lookup.kind, lookup.name)
+        action, field_name, output, resources = searches[lookup.kind]
+        criteria: dict[str, object] = {
+            "StringCondition": {"FieldName": field_name, "Value": lookup.name, "ComparisonType": "EXACT"}
+        }
+        if lookup.flow_type:
+            criteria["TypeCondition"] = lookup.flow_type
+        sdk_call = cr.AwsSdkCall(
+            service="Connect",
+            action=action,
+            parameters={"InstanceId": instance_id, "SearchCriteria": criteria},
+            physical_resource_id=cr.PhysicalResourceId.of(f"{lookup.kind}:{lookup.name}"),
+            output_paths=[output],
+        )
+        found = cr.AwsCustomResource(
+            stack,
+            lookup.construct_id,
+            on_create=sdk_call,
+            on_update=sdk_call,
+            policy=cr.AwsCustomResourcePolicy.from_sdk_calls(resources=resources),
+            install_latest_aws_sdk=False,
+        )
+        return found.get_response_field(output)
+
+    basic_queue_arn, user_arn, agent_flow, queue_flow = (by_name(lookup) for lookup in SEED_LOOKUPS)
+    qc = connect.CfnQuickConnect
+    to_mav2 = qc.QuickConnectConfigProperty(
+        quick_connect_type="USER",
+        user_config=qc.UserQuickConnectConfigProperty(contact_flow_arn=agent_flow, user_arn=user_arn),
+    )
+    to_basic = qc.QuickConnectConfigProperty(
+        quick_connect_type="QUEUE",
+        queue_config=qc.QueueQuickConnectConfigProperty(contact_flow_arn=queue_flow, queue_arn=basic_queue_arn),
+    )
+    hotline = qc.QuickConnectConfigProperty(
+        quick_connect_type="PHONE_NUMBER",
+        phone_config=qc.PhoneNumberQuickConnectConfigProperty(phone_number="+18005550100"),
+    )
+    made = [
+        qc(stack, "ToMav2", instance_arn=instance_arn, name="mav2", quick_connect_config=to_mav2),
+        qc(stack, "ToBasic", instance_arn=instance_arn, name="BasicQueue", quick_connect_config=to_basic),
+        qc(
+            stack,
+            "Hotline",
+            instance_arn=instance_arn,
+            name="Support hotline",
+            description="External support line",
+            quick_connect_config=hotline,
+        ),
+    ]
+    parameters = {
+        "InstanceId": instance_id,
+        "QueueId": Fn.select(3, Fn.split("/", basic_queue_arn)),
+        "QuickConnectIds": [
+            Fn.select(3, Fn.split("/", quick_connect.attr_quick_connect_arn)) for quick_connect in made
+        ],
+    }
+
+    def call(action: str) -> cr.AwsSdkCall:
+        return cr.AwsSdkCall(
+            service="Connect",
+            action=action,
+            parameters=parameters,
+            physical_resource_id=cr.PhysicalResourceId.of("BasicQueue-quick-connects"),
+        )
+
+    cr.AwsCustomResource(
+        stack,
+        "OnBasicQueue",
+        on_create=call("AssociateQueueQuickConnects"),
+        on_update=call("AssociateQueueQuickConnects"),
+        on_delete=call("DisassociateQueueQuickConnects"),
+        policy=cr.AwsCustomResourcePolicy.from_sdk_calls(
+            resources=[f"{instance_arn}/queue/*", f"{instance_arn}/transfer-destination/*"]
+        ),
+        install_latest_aws_sdk=False,
+    )
+
+
+def build_provider_framework(stack: cdk.Stack, instance_arn: str, *, pinned: bool) -> None:
+    """aws-cdk-lib's ``custom_resources.Provider`` around a one-line function: the framework release 0.1.0 put in
+    every stack, synthesized here only for its function's asset (the release's fixtures name no asset)."""
+    from aws_cdk import aws_lambda as lambda_
+    from aws_cdk import custom_resources as cr
+
+    on_event = lambda_.Function(
+        stack,
+        "OnEvent",
+        code=lambda_.Code.from_inline("def on_event(event, context):\n    return {}\n"),
+        handler="index.on_event",
+        runtime=lambda_.Runtime.PYTHON_3_12,
+    )
+    cr.Provider(stack, "Provider", on_event_handler=on_event)
 
 
 def template_stats(template_path: Path) -> TemplateStats:

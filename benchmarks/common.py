@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE_DIR = ROOT / "src" / "cdk_connect_quickconnect"
@@ -39,7 +40,7 @@ RATIO_TARGET = 1.15
 RATIO_TARGET_FROM_N = 100
 LIBRARY_IMPORT_TARGET_MS = 150.0
 """``import cdk_connect_quickconnect`` over ``import aws_cdk.aws_connect`` alone (difference of medians)."""
-OVERHEAD_TARGET = 9  # two roles, three policies, two functions, two log groups (README: fixed cost)
+OVERHEAD_TARGET = 4  # one role, one policy, one function, one log group (README: fixed cost)
 IMPORT_TARGET_MS = 150.0
 IMPORT_RUNS = 5
 MAX_RESOURCES = 500
@@ -78,7 +79,10 @@ RESOURCE_LIMIT_CONTEXT = "@aws-cdk/core:stackResourceLimit"
 @dataclass(frozen=True)
 class AppSpec:
     """One app to synthesize: ``library`` (this library), ``raw`` (CfnQuickConnect/CfnContactFlow by hand) or
-    ``hand-written`` (raw plus an ``AwsCustomResource`` per 50 ids to offer them on a queue, see ``benchmarks.apps``).
+    ``hand-written`` (raw plus an ``AwsCustomResource`` per 50 ids to offer them on a queue, see ``benchmarks.apps``);
+    or the seed app of figure 6: ``seed`` (``examples/app.py``'s ``SeedWalkthroughStack``), ``seed-hand-written``
+    (the same with L1s and ``AwsCustomResource``), or ``provider-framework`` (aws-cdk-lib's Provider framework
+    alone, for its asset). ``n`` is 0 for those.
     """
 
     variant: str
@@ -94,6 +98,11 @@ class AppSpec:
     kinds: str = "mix"
     """``mix`` (a quarter of each kind, see :func:`kind_of`) or ``user`` (every quick connect transfers to its
     own imported agent through the one agent-transfer flow)."""
+    flag_set: str = ""
+    """For the seed app: ``bare`` or ``recommended-flags`` (``cdk init``'s feature flags), with the examples'
+    context from ``cdk.json``, as release 0.1.0's fixture templates were made."""
+    pinned: bool = False
+    """For the seed app: every lookup pinned in CDK context (``connectLookups``) instead of run at deploy time."""
 
 
 @dataclass(frozen=True)
@@ -159,3 +168,47 @@ def kind_of(index: int, kinds: str = "mix") -> str:
     if kinds == "user":
         return "USER"
     return ("USER", "QUEUE", "PHONE_NUMBER", "FLOW")[index % 4]
+
+
+# ---- the seed app of figure 6 ----------------------------------------------------------------------------------
+
+SEED_STACK = "SeedWalkthrough"
+SEED_FLAG_SETS = ("recommended-flags", "bare")
+
+
+class SeedLookup(NamedTuple):
+    """One lookup by name of the seed app, and the ARN a pin gives it."""
+
+    construct_id: str
+    kind: str
+    name: str
+    flow_type: str | None
+    path: str
+    """The pinned ARN's resource path below the instance's ARN."""
+
+
+SEED_LOOKUPS = (
+    SeedLookup("BasicQueue", "queue", "BasicQueue", None, "queue/44444444-1111-4111-8111-111111111111"),
+    SeedLookup("Mav2", "user", "mav2", None, "agent/44444444-2222-4222-8222-222222222222"),
+    SeedLookup(
+        "DefaultAgentTransfer",
+        "contact-flow",
+        "Default agent transfer",
+        "AGENT_TRANSFER",
+        "contact-flow/44444444-3333-4333-8333-333333333333",
+    ),
+    SeedLookup(
+        "DefaultQueueTransfer",
+        "contact-flow",
+        "Default queue transfer",
+        "QUEUE_TRANSFER",
+        "contact-flow/44444444-4444-4444-8444-444444444444",
+    ),
+)
+
+
+def pinned_arn(instance_arn: str, kind: str, name: str) -> str:
+    """The ARN a pin gives the seed app's lookup of ``kind`` ``name``."""
+    return next(
+        f"{instance_arn}/{lookup.path}" for lookup in SEED_LOOKUPS if (lookup.kind, lookup.name) == (kind, name)
+    )

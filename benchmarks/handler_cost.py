@@ -1,4 +1,4 @@
-"""Figure 3: handler cost: Connect calls per change, and the handler's cold import time."""
+"""Figure 5: handler cost: Connect and CloudFormation calls per change, and the handler's cold import time."""
 
 from __future__ import annotations
 
@@ -14,11 +14,11 @@ import sys
 import tempfile
 import uuid
 from collections import Counter
-from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from benchmarks.common import (
     ASSOCIATE,
@@ -38,19 +38,20 @@ from benchmarks.common import (
 )
 from benchmarks.report import Report
 
-if TYPE_CHECKING:
-    pass
-
-
-# ---- 5. handler cost ---------------------------------------------------------------------------------------
+LOGICAL_ID = "QueueQuickConnects"
+DESCRIBE_STACK_RESOURCE = "DescribeStackResource"
+LIST_STACK_RESOURCES = "ListStackResources"
 
 
 @dataclass(frozen=True)
 class Handlers:
-    """The handler modules as the Lambda imports them, and the fake Connect API."""
+    """The handler modules as the Lambda imports them, and the fakes of the Connect and CloudFormation APIs."""
 
     index: ModuleType
     fake: ModuleType
+    fake_cloudformation: ModuleType
+    record_in_progress: Callable[[Any, dict[str, Any]], None]
+    """Puts the event's resource in its stack as CloudFormation records it while it waits for the request."""
 
 
 @contextlib.contextmanager
@@ -71,33 +72,38 @@ def load_handlers(asset_root: Path) -> Handlers:
     index = importlib.import_module("_handlers.index")
     connect: Any = importlib.import_module("_handlers._connect")
     fake = importlib.import_module("tests.handlers.fake_connect")
+    fake_cloudformation = importlib.import_module("tests.handlers.fake_cloudformation")
+    conftest: Any = importlib.import_module("tests.handlers.conftest")
     # As the handler tests do: the retry policy never sleeps (no fault is injected, so none is expected).
     clock = fake.FakeClock()
     connect.BACKOFF = connect.Backoff(sleep=clock.sleep, random=lambda: 0.5, clock=clock.monotonic)
-    return Handlers(index, fake)
+    return Handlers(index, fake, fake_cloudformation, conftest.record_in_progress)
 
 
-def cfn_event(request_type: str, properties: dict[str, Any], old: dict[str, Any] | None = None) -> dict[str, Any]:
-    """An onEvent payload as CloudFormation, relayed by the Provider framework, sends it."""
+def cfn_event(
+    request_type: str, properties: dict[str, Any], old: dict[str, Any] | None = None, *, created: bool = False
+) -> dict[str, Any]:
+    """A request as CloudFormation sends it to the function; ``created``: the resource exists (Update, Delete)."""
     event: dict[str, Any] = {
         "RequestType": request_type,
         "ServiceToken": SERVICE_TOKEN,
         "ResponseURL": "https://cloudformation-custom-resource-response-useast1.s3.amazonaws.com/x?sig=1",
         "StackId": STACK_ID,
         "RequestId": str(uuid.uuid4()),
-        "LogicalResourceId": "QueueQuickConnects",
+        "LogicalResourceId": LOGICAL_ID,
         "ResourceType": ASSOCIATION_TYPE,
         "ResourceProperties": {"ServiceToken": SERVICE_TOKEN, **properties},
     }
     if old is not None:
         event["OldResourceProperties"] = {"ServiceToken": SERVICE_TOKEN, **old}
-        event["PhysicalResourceId"] = f"{properties['QueueArn']}/quick-connects"
+    if created:
+        event["PhysicalResourceId"] = f"{properties['QueueArn']}/quick-connects/{LOGICAL_ID}"
     return event
 
 
 @dataclass(frozen=True)
 class CallCount:
-    """Connect calls one request made, and what the target allows."""
+    """Connect and CloudFormation calls one request made, and what the targets allow."""
 
     request: str
     k: int
@@ -105,6 +111,18 @@ class CallCount:
     expected: Counter[str]
     state_ok: bool
     failed_calls: int
+    stack_counted: Counter[str] = field(default_factory=Counter)
+    """CloudFormation calls: the request's own stack (its status on Create and Update, its associations on Delete)."""
+    stack_expected: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def ok(self) -> bool:
+        return (
+            self.counted == self.expected
+            and self.stack_counted == self.stack_expected
+            and self.state_ok
+            and self.failed_calls == 0
+        )
 
 
 def pages(associated: int) -> int:
@@ -116,9 +134,11 @@ def batches(ids: int) -> int:
 
 
 def handler_calls(handlers: Handlers, k: int) -> list[CallCount]:
-    """Create an association of ``k`` quick connects on a queue with 30 others, then swap half of them."""
+    """Create an association of ``k`` quick connects on a queue with 30 others, swap half of them, delete it."""
     fake = handlers.fake.FakeConnect()
     client = fake.client()
+    cloudformation = handlers.fake_cloudformation.FakeCloudFormation()
+    stack_client = cloudformation.client()
     instance = fake.add_instance("bench")
     queue = fake.add_queue(instance, "BasicQueue")
     existing = fake.add_quick_connects(instance, EXISTING_ASSOCIATIONS)
@@ -127,17 +147,27 @@ def handler_calls(handlers: Handlers, k: int) -> list[CallCount]:
     half = k // 2
     swapped = listed[half:] + fake.add_quick_connects(instance, half)
 
-    def send(request_type: str, wanted: list[Any], old: list[Any] | None) -> tuple[Counter[str], int]:
+    def send(event: dict[str, Any]) -> tuple[Counter[str], Counter[str], int]:
         fake.calls.clear()
-        event = cfn_event(request_type, properties(queue, wanted), None if old is None else properties(queue, old))
+        cloudformation.calls.clear()
+        handlers.record_in_progress(cloudformation, event)
         with contextlib.redirect_stdout(io.StringIO()):  # the handler logs one JSON line per call
-            handlers.index.on_event(event, object(), client=client)
-        return Counter(call.operation for call in fake.calls), sum(call.outcome != "ok" for call in fake.calls)
+            handlers.index.on_event(event, object(), client=client, stack_client=stack_client)
+        failed = sum(call.outcome != "ok" for call in [*fake.calls, *cloudformation.calls])
+        return (
+            Counter(call.operation for call in fake.calls),
+            Counter(call.operation for call in cloudformation.calls),
+            failed,
+        )
 
-    created, create_failures = send("Create", listed, None)
+    created, created_stack, create_failures = send(cfn_event("Create", properties(queue, listed)))
     create_ok = fake.associations(queue) == ids(existing + listed)
-    updated, update_failures = send("Update", swapped, listed)
+    update = cfn_event("Update", properties(queue, swapped), properties(queue, listed), created=True)
+    updated, updated_stack, update_failures = send(update)
     update_ok = fake.associations(queue) == ids(existing + swapped)
+    deleted, deleted_stack, delete_failures = send(cfn_event("Delete", properties(queue, swapped), created=True))
+    delete_ok = fake.associations(queue) == ids(existing)
+    own_status = Counter({DESCRIBE_STACK_RESOURCE: 1})
     return [
         CallCount(
             "Create",
@@ -146,6 +176,8 @@ def handler_calls(handlers: Handlers, k: int) -> list[CallCount]:
             Counter({LIST: pages(EXISTING_ASSOCIATIONS), ASSOCIATE: batches(k)}),
             create_ok,
             create_failures,
+            created_stack,
+            own_status,
         ),
         CallCount(
             "Update (swap k//2)",
@@ -154,6 +186,19 @@ def handler_calls(handlers: Handlers, k: int) -> list[CallCount]:
             Counter({LIST: pages(EXISTING_ASSOCIATIONS + k), ASSOCIATE: batches(half), DISASSOCIATE: batches(half)}),
             update_ok,
             update_failures,
+            updated_stack,
+            own_status,
+        ),
+        CallCount(
+            "Delete",
+            k,
+            deleted,
+            Counter({LIST: pages(EXISTING_ASSOCIATIONS + k), DISASSOCIATE: batches(k)}),
+            delete_ok,
+            delete_failures,
+            deleted_stack,
+            # One page of the stack's resources (it holds only this one, no neighbour to ask for its listing).
+            Counter({LIST_STACK_RESOURCES: 1}),
         ),
     ]
 
@@ -187,12 +232,16 @@ def cold_import_ms(root: Path) -> list[float]:
 
 def handler_section(report: Report) -> None:
     report.add(
-        "## 5. Handler cost (real `index.on_event`, real boto3 client, stateful fake Connect API)",
+        "## 5. Handler cost (real `index.on_event`, real boto3 clients, stateful fakes of Connect and CloudFormation)",
         "",
         f"Queue with {EXISTING_ASSOCIATIONS} quick connects already associated (out of band). Create associates k "
-        "new ones; Update then drops k//2 of them and adds k//2 new ones. Target: ListQueueQuickConnects pages "
-        f"(MaxResults {LIST_PAGE_MAX}) + ceil(ids/{CONNECT_BATCH_LIMIT}) per mutating operation, nothing more; "
-        "the queue must end with exactly the expected quick connects and no call may fail.",
+        "new ones; Update then drops k//2 of them and adds k//2 new ones; Delete removes the k it lists. Target: "
+        f"ListQueueQuickConnects pages (MaxResults {LIST_PAGE_MAX}) + ceil(ids/{CONNECT_BATCH_LIMIT}) per mutating "
+        "operation, nothing more; the queue must end with exactly the expected quick connects and no call may fail. "
+        "CloudFormation calls (the request's own stack, answered by the fake with the resource in progress) are "
+        "counted apart: a Create or Update reads its own status once (`DescribeStackResource`: a late copy of a "
+        "request must change nothing); a Delete lists the stack's resources (`ListStackResources`, one page here) "
+        "to keep what another association on the queue lists.",
         "",
     )
     with lambda_asset() as asset_root:
@@ -205,7 +254,12 @@ def handler_section(report: Report) -> None:
 def call_count_table(report: Report, counts: Sequence[CallCount]) -> None:
     rows = []
     for count in counts:
-        ok = count.counted == count.expected and count.state_ok and count.failed_calls == 0
+        stack_calls = ", ".join(
+            f"{operation} {count.stack_counted[operation]} ({expected})"
+            for operation, expected in sorted(count.stack_expected.items())
+        )
+        unexpected = sorted(set(count.stack_counted) - set(count.stack_expected))
+        stack_calls += "".join(f", {operation} {count.stack_counted[operation]} (0)" for operation in unexpected)
         rows.append(
             [
                 count.k,
@@ -215,8 +269,9 @@ def call_count_table(report: Report, counts: Sequence[CallCount]) -> None:
                     for operation in (LIST, ASSOCIATE, DISASSOCIATE)
                 ),
                 f"{count.counted.total()} ({count.expected.total()})",
+                stack_calls,
                 "yes" if count.state_ok else "NO",
-                report.verdict(ok, f"handler calls: {count.request} k={count.k}", counts=True),
+                report.verdict(count.ok, f"handler calls: {count.request} k={count.k}", counts=True),
             ]
         )
     report.table(
@@ -226,7 +281,8 @@ def call_count_table(report: Report, counts: Sequence[CallCount]) -> None:
             "List pages (expected)",
             "Associate (expected)",
             "Disassociate (expected)",
-            "total (expected)",
+            "Connect total (expected)",
+            "CloudFormation calls (expected)",
             "queue state right",
             "result",
         ],

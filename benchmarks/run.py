@@ -1,5 +1,5 @@
-"""Benchmark cdk-connect-quickconnect: jsii round trips, import time, whole-process CPU, template cost and handler
-cost, one module per figure.
+"""Benchmark cdk-connect-quickconnect: jsii round trips, import time, whole-process CPU, template cost, handler
+cost and deploy cost, one module per figure.
 
 Prints a markdown report to stdout and exits 1 when a count target is missed (timing targets are only
 reported: timing is noisy). ``--quick`` is a smoke run (fewer N and runs). Run it from the repository root as
@@ -19,6 +19,7 @@ from pathlib import Path
 
 from benchmarks.common import FULL, QUICK
 from benchmarks.cpu_cost import cpu_section, measure_cpu
+from benchmarks.deploy_cost import deploy_section, measure_deploy
 from benchmarks.handler_cost import handler_section
 from benchmarks.import_cost import import_section, measure_imports
 from benchmarks.report import Report, header
@@ -49,6 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     cpu_section(report, cpu, settings.cpu_ns, settings.cpu_runs)
     template_section(report, cpu.templates("library"), cpu.templates("hand-written"), settings.cpu_ns)
     handler_section(report)
+    deploy_section(report, measure_deploy(), cpu)
     report.add(f"Total benchmark time: {time.perf_counter() - started:.0f} s.", "")
     missed = "; ".join(report.count_misses) or "none"
     report.add(f"**Count targets missed: {missed}**")

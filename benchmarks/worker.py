@@ -18,13 +18,16 @@ import sys
 import tempfile
 import time
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from benchmarks.apps import synthesize, template_stats
 from benchmarks.common import ROOT, AppSpec, TemplateStats
 from benchmarks.round_trips import RequestKey, counting_requests
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -97,6 +100,30 @@ def child_environment(*, validation: bool) -> dict[str, str]:
 
 def run_worker(spec: AppSpec, *, count: bool = False, validation: bool = True) -> WorkerResult:
     """Build and synthesize ``spec`` once in a fresh worker process; what it cost, what it sent, what it made."""
+    worker = _run(spec, count=count, validation=validation, read=template_stats)
+    answer = worker.answer
+    cpu_s = worker.usage.ru_utime + worker.usage.ru_stime
+    if not 0 < answer["node_cpu_s"] < cpu_s:
+        raise RuntimeError(f"Node's CPU ({answer['node_cpu_s']:.3f} s) is not within the worker's ({cpu_s:.3f} s)")
+    requests: Counter[RequestKey] = Counter({(kind, name): number for kind, name, number in answer["requests"]})
+    return WorkerResult(worker.read, requests, cpu_s, answer["node_cpu_s"], worker.wall_s)
+
+
+def synthesized(spec: AppSpec, read: Callable[[Path], T]) -> T:
+    """Synthesize ``spec`` in a fresh worker and hand its template file to ``read`` while the cloud assembly
+    (``read``'s template's folder, assets staged beside it) still exists; what ``read`` returns."""
+    return _run(spec, count=False, validation=False, read=read).read
+
+
+@dataclass(frozen=True)
+class _Finished(Generic[T]):
+    answer: dict[str, Any]
+    read: T
+    usage: resource.struct_rusage
+    wall_s: float
+
+
+def _run(spec: AppSpec, *, count: bool, validation: bool, read: Callable[[Path], T]) -> _Finished[T]:
     with tempfile.TemporaryDirectory(prefix="qc-bench-worker-") as scratch:
         spec_path, result_path, outdir = Path(scratch, "spec.json"), Path(scratch, "result.json"), Path(scratch, "out")
         spec_path.write_text(json.dumps({"spec": asdict(spec), "count": count, "outdir": str(outdir)}))
@@ -116,9 +143,4 @@ def run_worker(spec: AppSpec, *, count: bool = False, validation: bool = True) -
                 stderr.seek(0)
                 raise RuntimeError(f"worker for {spec.variant} N={spec.n} failed:\n{stderr.read()}")
         answer = json.loads(result_path.read_text())
-        template = template_stats(Path(answer["template_path"]))
-    cpu_s = usage.ru_utime + usage.ru_stime
-    if not 0 < answer["node_cpu_s"] < cpu_s:
-        raise RuntimeError(f"Node's CPU ({answer['node_cpu_s']:.3f} s) is not within the worker's ({cpu_s:.3f} s)")
-    requests: Counter[RequestKey] = Counter({(kind, name): number for kind, name, number in answer["requests"]})
-    return WorkerResult(template, requests, cpu_s, answer["node_cpu_s"], wall_s)
+        return _Finished(answer, read(Path(answer["template_path"])), usage, wall_s)
