@@ -571,21 +571,6 @@ class AgentTransferFlow(_TransferFlowBase):
     to that queue and disconnects; if the transfer cannot be placed it plays ``failure_prompt`` first. With
     fallbacks, the caller goes elsewhere instead of being hung up on. ``AgentTransferFlow.from_default`` looks up the
     built-in flow instead.
-
-    :param instance: the instance the flow belongs to.
-    :param name: the flow name, 1-127 characters, not one of the instance's built-in flows.
-    :param description: the flow description, 1-500 characters (default: none).
-    :param prompt: what is played before the transfer, text or a :class:`Prompt`
-        (default: "Transferring now...", as the built-in flow).
-    :param failure_prompt: what is played when the transfer fails (default: "Failed to transfer.").
-    :param when_at_capacity: where the caller goes when the agent cannot take the contact (the agent's queue
-        is at capacity, ``QueueAtCapacity``) (default: as ``on_error``).
-    :param on_error: where the caller goes when the working queue cannot be set or the transfer fails, and
-        where another fallback that fails goes (default: ``failure_prompt``, then disconnect).
-    :param agent_whisper_flow: an ``AGENT_WHISPER`` flow played to the agent on connecting, set with
-        ``UpdateContactEventHooks`` (default: the instance's default agent whisper).
-    :param customer_whisper_flow: a ``CUSTOMER_WHISPER`` flow played to the caller on connecting
-        (default: the instance's default customer whisper).
     """
 
     FLOW_TYPE = ContactFlowType.AGENT_TRANSFER
@@ -659,29 +644,6 @@ class QueueTransferFlow(_TransferFlowBase):
     the transfer fails, it plays the matching goodbye prompt and disconnects, unless a fallback for that
     condition sends the caller elsewhere (another queue, an external number, another flow).
     ``QueueTransferFlow.from_default`` looks up the built-in flow instead.
-
-    :param instance: the instance the flow belongs to.
-    :param name: the flow name, 1-127 characters, not one of the instance's built-in flows.
-    :param description: the flow description, 1-500 characters (default: none).
-    :param prompt: played before the transfer (default: "Now transferring.").
-    :param check_hours_of_operation: whether to check the queue's hours first (default: True).
-    :param check_staffing: whether to check that agents are staffed first (default: True).
-    :param closed_prompt: played out of hours (default: "The queue is closed right now. Goodbye.").
-    :param unstaffed_prompt: played with no staffed agent
-        (default: "No agents are available right now. Goodbye.").
-    :param failure_prompt: played when the transfer fails (default: "Failed to transfer. Goodbye.").
-    :param when_closed: where the caller goes outside the queue's hours (needs ``check_hours_of_operation``)
-        (default: ``closed_prompt``, then disconnect).
-    :param when_unstaffed: where the caller goes when no agent is staffed on the queue (needs ``check_staffing``)
-        (default: ``unstaffed_prompt``, then disconnect).
-    :param when_at_capacity: where the caller goes when the queue is full (``QueueAtCapacity``)
-        (default: as ``on_error``).
-    :param on_error: where the caller goes when a check or the transfer fails, and where another fallback that
-        fails goes (default: ``failure_prompt``, then disconnect).
-    :param agent_whisper_flow: an ``AGENT_WHISPER`` flow played to the agent on connecting, set with
-        ``UpdateContactEventHooks`` (default: the instance's default agent whisper).
-    :param customer_whisper_flow: a ``CUSTOMER_WHISPER`` flow played to the caller on connecting
-        (default: the instance's default customer whisper).
     """
 
     FLOW_TYPE = ContactFlowType.QUEUE_TRANSFER
