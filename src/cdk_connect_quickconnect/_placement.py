@@ -10,7 +10,8 @@ The registry and each stack's facts are found once per stack (``_tree``), not on
 from __future__ import annotations
 
 import os
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 from weakref import WeakSet
 
 from aws_cdk import Annotations, Stack
@@ -22,6 +23,8 @@ from ._validation import fail, is_token
 
 #: The construct id of the registry under the app root.
 REGISTRY_ID = "CdkConnectQuickConnectRegistry"
+_T = TypeVar("_T")
+
 #: The id of the warning on an environment-agnostic stack (``Annotations.of(stack).acknowledge_warning(...)``).
 ENVIRONMENT_AGNOSTIC_WARNING = "cdk-connect-quickconnect:environmentAgnosticStack"
 #: Where the CDK CLI puts the account and Region of the AWS profile it runs with, for apps to read.
@@ -44,6 +47,13 @@ class _AppRegistry(Construct):
     def of(cls, scope: IConstruct) -> _AppRegistry:
         root = facts_of(scope).root
         return only_child(root, REGISTRY_ID, cls, lambda: cls(root, REGISTRY_ID))  # type: ignore[arg-type]
+
+    def extension(self, kind: type[_T], create: Callable[[_AppRegistry], _T]) -> _T:
+        """The one ``kind`` this app keeps (e.g. the registry of associations), made by ``create`` on first use."""
+        found = self.extensions.get(kind.__name__)
+        if not isinstance(found, kind):
+            found = self.extensions[kind.__name__] = create(self)
+        return found
 
 
 def register_instance_alias(scope: IConstruct, instance_arn: str, alias: str) -> None:

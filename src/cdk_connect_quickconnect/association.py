@@ -388,11 +388,7 @@ class _Associations:
     @classmethod
     def of(cls, scope: IConstruct) -> _Associations:
         """The registry of ``scope``'s app, kept on the app's ``_AppRegistry``."""
-        extensions = _AppRegistry.of(scope).extensions
-        associations = extensions.get(cls.__name__)
-        if not isinstance(associations, cls):
-            associations = extensions[cls.__name__] = cls()
-        return associations
+        return _AppRegistry.of(scope).extension(cls, lambda _: cls())
 
     def in_stack(self, identity: str, stack: Stack) -> QueueQuickConnectAssociation | None:
         """The association of ``stack`` on the queue of ``identity``, if any."""

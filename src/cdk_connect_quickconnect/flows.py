@@ -792,11 +792,7 @@ class _FallbackGraph:
 
     @classmethod
     def of(cls, scope: IConstruct) -> _FallbackGraph:
-        registry = _AppRegistry.of(scope)
-        graph = registry.extensions.get(cls.__name__)
-        if not isinstance(graph, cls):
-            graph = registry.extensions[cls.__name__] = cls()
-        return graph
+        return _AppRegistry.of(scope).extension(cls, lambda _: cls())
 
     def add(self, flow: _TransferFlowBase, prop: str, target: IContactFlow) -> None:
         """Record that ``flow``'s fallback ``prop`` runs ``target``; the check runs at synth."""

@@ -152,12 +152,12 @@ class _Pins:
 
     @classmethod
     def of(cls, scope: IConstruct) -> _Pins:
-        registry = _AppRegistry.of(scope)
-        pins = registry.extensions.get(cls.__name__)
-        if not isinstance(pins, cls):
-            pins = registry.extensions[cls.__name__] = cls()
+        def create(registry: _AppRegistry) -> _Pins:
+            pins = cls()
             registry.node.add_validation(_AmbiguousPinCheck(pins))
-        return pins
+            return pins
+
+        return _AppRegistry.of(scope).extension(cls, create)
 
     def searched(self, legacy_key: str, scope: Construct, instance: _Instance, path: str) -> None:
         names = instance_names(instance)
